@@ -1,0 +1,108 @@
+"""The ``osmodel`` command: a typer application whose commands come from plugins.
+
+``-p`` options are read before the application is built, because they decide
+which plugins (and so which commands) exist.  Every error a user can cause
+ends with one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from importlib import metadata
+
+import typer
+from attrs import define
+
+from .errors import OsmodelError
+from .manager import PluginManager, make_plugin_manager
+
+EXIT_USAGE = 2
+
+
+@define
+class AppState:
+    """What the root options decided, handed to every command as ``ctx.obj``."""
+
+    pm: PluginManager
+    platform: str | None = None
+
+
+def _version() -> str:
+    try:
+        return metadata.version("osmodel")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare tree
+        return "unknown"
+
+
+def fail(message: str) -> typer.Exit:
+    """Print ``message`` as an error and return the exit to raise (status 2)."""
+    typer.echo(f"osmodel: error: {message}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def plugin_options(argv: Sequence[str]) -> list[str]:
+    """The values of every ``-p VALUE`` / ``-pVALUE`` / ``--plugin VALUE`` in ``argv``."""
+    values: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg in ("-p", "--plugin"):
+            value = next(args, None)
+            if value is not None:
+                values.append(value)
+        elif arg.startswith("--plugin="):
+            values.append(arg.split("=", 1)[1])
+        elif arg.startswith("-p") and len(arg) > 2:
+            values.append(arg[2:])
+    return values
+
+
+def build_app(pm: PluginManager) -> typer.Typer:
+    app = typer.Typer(
+        name="osmodel",
+        help="A model of how operating systems create, run, schedule, arrange and end "
+        "processes. Run with --platform NAME and no command for that platform's demo.",
+        no_args_is_help=False,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+
+    @app.callback(invoke_without_command=True)
+    def root(
+        ctx: typer.Context,
+        platform: str | None = typer.Option(
+            None, "--platform", help="The platform to boot (see `osmodel plugins`)."),
+        plugin: list[str] = typer.Option(
+            [], "-p", "--plugin", help="Load a plugin module, or block one with no:NAME."),
+        version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    ) -> None:
+        if version:
+            typer.echo(f"osmodel {_version()}")
+            raise typer.Exit()
+        ctx.obj = AppState(pm, platform)
+        if ctx.invoked_subcommand is None:
+            if platform is None:
+                typer.echo(ctx.get_help())
+                raise typer.Exit()
+            demo = next((c for c in app.registered_commands if c.name == "demo"), None)
+            if demo is None or demo.callback is None:
+                raise fail("no plugin offers the demo command (is `commands` blocked?)")
+            ctx.invoke(demo.callback)
+
+    pm.hook.osmodel_commands(app=app)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        pm = make_plugin_manager(plugin_options(args))
+    except OsmodelError as error:
+        typer.echo(f"osmodel: error: {error}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    for warning in pm.warnings:
+        typer.echo(f"osmodel: warning: {warning}", err=True)
+    app = build_app(pm)
+    app(args=args, prog_name="osmodel")

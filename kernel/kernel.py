@@ -1,0 +1,684 @@
+"""The kernel core: process table, CPUs, the event loop and state transitions.
+
+It knows nothing of UNIX or Windows.  Time is an integer number of ticks and
+jumps from one event to the next: events sit in a heap keyed by (time,
+sequence), so ties break in the order they were scheduled and a run with the
+same inputs is the same run.  A CPU runs a process's instructions in a tight
+loop for as long as no other event comes first, so cost grows with events,
+not with ticks or with idle processes.
+
+Platforms and other plugins act through the methods here (the kernel
+services, documented in docs/plugins.md) and through the hooks in hookspecs.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from attrs import define, field
+
+from .cpu import CPU
+from .errors import ConfigError, LimitExceeded
+from .events import Event, TraceSink
+from .files import FileSystem, ResourceTable
+from .link import Image, Linker, OpSpec
+from .machine import Machine
+from .memory import STACK_TOP_PAGE, TEXT_PAGE, AddressSpace, FramePool
+from .process import ExitStatus, Frame, Process
+from .program import Program
+from .states import BLOCKED, NEW, READY, RUNNING, TERMINATED, State
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from .platform import Platform
+    from .scheduler import Scheduler
+
+INF = float("inf")
+#: Pages of stack every process gets, just below STACK_TOP_PAGE.
+STACK_PAGES = 4
+
+
+class ProcessLimit(LimitExceeded):
+    """The process table is full: the platform reports EAGAIN or its own error."""
+
+
+@define(eq=False)
+class Timer:
+    """A scheduled callback; cancel() makes it do nothing when its time comes."""
+
+    time: int
+    fn: Callable[[Any], None]
+    arg: Any
+    cancelled: bool = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+@define(eq=False)
+class PidAllocator:
+    """Increasing pids from ``first``, wrapping at ``limit`` and skipping those in use.
+
+    A platform may replace it (Windows hands out multiples of four and reuses).
+    """
+
+    first: int = 1
+    limit: int = 4_194_304
+    step: int = 1
+    next: int = field(default=None)
+
+    def __attrs_post_init__(self) -> None:
+        if self.next is None:
+            self.next = self.first
+
+    def allocate(self, in_use: Mapping[int, Any]) -> int:
+        start = pid = self.next
+        while pid in in_use:
+            pid += self.step
+            if pid >= self.limit:
+                pid = self.first
+            if pid == start:
+                raise ProcessLimit("no free process id")
+        nxt = pid + self.step
+        self.next = self.first if nxt >= self.limit else nxt
+        return pid
+
+
+@define(eq=False)
+class Counters:
+    """Whole-run counters for the summary."""
+
+    switches: int = 0
+    preemptions: int = 0
+    created: int = 0
+    ended: int = 0
+    io_busy: int = 0
+    io_inflight: int = 0
+    io_since: int = 0
+    io_requests: int = 0
+
+
+class Kernel:
+    """One simulated machine running one platform."""
+
+    def __init__(
+        self,
+        machine: Machine,
+        *,
+        pm: pluggy.PluginManager,
+        programs: Mapping[str, Program] | None = None,
+        seed: int = 0,
+    ) -> None:
+        import random
+
+        self.machine = machine
+        self.pm = pm
+        self.hook = pm.hook
+        self.seed = seed
+        self.random = random.Random(seed)
+        self.now = 0
+        self.programs: dict[str, Program] = dict(programs or {})
+        self.images: dict[str, Image] = {}
+        self.processes: dict[int, Process] = {}
+        self.pids = PidAllocator()
+        self.pool = FramePool(machine.frames, machine.page_words)
+        self.fs = FileSystem()
+        self.cpus = [CPU(i) for i in range(machine.cpus)]
+        self.counters = Counters()
+        self.stop_reason: str | None = None
+        #: Released processes, kept for reports when a list is set here (None keeps none).
+        self.history: list[Process] | None = None
+        #: What programs printed: (time, pid, text).
+        self.output: list[tuple[int, int, str]] = []
+        self.platform: Platform = None  # type: ignore[assignment]  # set by boot()
+        self.scheduler: Scheduler = None  # type: ignore[assignment]  # set by boot()
+        self.ops: dict[str, OpSpec] = {}
+        self.linker: Linker = None  # type: ignore[assignment]
+        self.sinks: tuple[TraceSink, ...] = ()
+        self._heap: list[tuple[int, int, Callable[[Any], None], Any]] = []
+        self._seq = 0
+        self._evseq = 0
+        self._idle: list[CPU] = list(self.cpus)
+        self._horizon = INF
+        self._preemptive = False
+        self._announce: dict[str, bool] = {}
+        self.current: Process | None = None
+
+    # ------------------------------------------------------------------ events
+
+    def at(self, time: int, fn: Callable[[Any], None], arg: Any = None) -> Timer:
+        """Call ``fn(arg)`` at simulated ``time`` (not before now)."""
+        timer = Timer(max(time, self.now), fn, arg)
+        self._push(timer.time, self._fire, timer)
+        return timer
+
+    def after(self, delay: int, fn: Callable[[Any], None], arg: Any = None) -> Timer:
+        return self.at(self.now + delay, fn, arg)
+
+    def _fire(self, timer: Timer) -> None:
+        if not timer.cancelled:
+            timer.fn(timer.arg)
+
+    def _push(self, time: float, fn: Callable[[Any], None], arg: Any) -> None:
+        self._seq += 1
+        heapq.heappush(self._heap, (time, self._seq, fn, arg))  # type: ignore[arg-type]
+
+    def trace(self, kind: str, pid: int | None = None, cpu: int | None = None, /,
+              **info: Any) -> None:
+        """Send an event to every sink; free when no sink is attached."""
+        if self.sinks:
+            self._evseq += 1
+            event = Event(self.now, self._evseq, kind, pid, cpu, info)
+            for sink in self.sinks:
+                sink.emit(event)
+
+    def run(self, until: int | None = None) -> None:
+        """Process events until none are left, or up to simulated time ``until``.
+
+        The machine's time limit stops a runaway workload cleanly: the run
+        ends with ``stop_reason`` set, and the state is whatever it was.
+        """
+        limit = self.machine.limits.time
+        horizon = INF if until is None else until
+        if limit is not None and limit < horizon:
+            horizon = limit
+        self._horizon = horizon + 1
+        heap = self._heap
+        pop = heapq.heappop
+        while heap:
+            entry = heap[0]
+            if entry[0] > horizon:
+                if limit is not None and horizon == limit:
+                    self.stop_reason = f"time limit of {limit} ticks reached"
+                    self.trace("limit", reason=self.stop_reason)
+                self.now = int(horizon)
+                break
+            pop(heap)
+            self.now = entry[0]
+            entry[2](entry[3])
+        self._close_io()
+
+    def settle(self) -> None:
+        """Bring accounting up to now without changing anything (for reports mid-run)."""
+        now = self.now
+        for cpu in self.cpus:
+            proc = cpu.proc
+            if proc is not None and now > cpu.run_start:
+                ran = now - cpu.run_start
+                proc.acct.cpu += ran
+                cpu.busy += ran
+                cpu.run_start = now
+        for proc in self.processes.values():
+            acct = proc.acct
+            if proc.state is READY:
+                acct.ready += now - acct.since
+            elif proc.state is BLOCKED:
+                acct.blocked += now - acct.since
+            acct.since = now
+        self._close_io()
+
+    def pending(self) -> bool:
+        return bool(self._heap)
+
+    # --------------------------------------------------------------- programs
+
+    def image(self, program: str | Program) -> Image:
+        """The linked image of a program, linked once per run and shared by its processes."""
+        name = program if isinstance(program, str) else program.name
+        image = self.images.get(name)
+        if image is None:
+            if isinstance(program, Program):
+                self.programs.setdefault(name, program)
+            if name not in self.programs:
+                raise ConfigError(f"no program {name!r}")
+            image = self.images[name] = self.linker.link(self.programs[name], self.pool)
+        return image
+
+    def new_space(self, image: Image) -> AddressSpace:
+        """A fresh address space loaded from ``image``: text shared, data private, stack empty."""
+        space = AddressSpace(self.pool)
+        space.map_shared("text", TEXT_PAGE, image.text_pages, image.text, writable=False)
+        space.map_private("data", image.data_page, image.data_pages, image.data)
+        space.map_private("stack", STACK_TOP_PAGE - STACK_PAGES, STACK_PAGES)
+        return space
+
+    def stack_top(self) -> int:
+        return STACK_TOP_PAGE * self.pool.page_words
+
+    # -------------------------------------------------------------- processes
+
+    def create(
+        self,
+        program: str | Program,
+        *,
+        cause: str,
+        creator: Process | None = None,
+        space: AddressSpace | None = None,
+        resources: ResourceTable | None = None,
+        name: str | None = None,
+        platform: Any = None,
+        start: bool = True,
+        pid: int | None = None,
+    ) -> Process:
+        """Make a process: allocate a pid, fill the PCB, announce it, make it ready.
+
+        ``space`` defaults to a fresh one from the program's image (a platform
+        passes a copy-on-write copy for fork); ``resources`` to an empty
+        table.  Raises ProcessLimit when the table is full.
+        """
+        limit = self.machine.limits.processes
+        if limit is not None and len(self.processes) >= limit:
+            raise ProcessLimit(f"process table full ({limit} processes)")
+        image = self.image(program)
+        if pid is None:
+            pid = self.pids.allocate(self.processes)
+        proc = Process(
+            pid, name or image.program.name, image.program, image, cause,
+            creator.pid if creator is not None else None,
+            space if space is not None else self.new_space(image),
+            resources if resources is not None else ResourceTable(),
+            platform=platform,
+        )
+        proc.context.sp = self.stack_top()
+        proc.acct.created = proc.acct.since = self.now
+        self.processes[pid] = proc
+        self.counters.created += 1
+        if self.sinks:
+            self.trace("create", pid, name=proc.name, program=image.program.name, cause=cause,
+                       creator=proc.creator)
+        if self._announce.get("osmodel_process_created"):
+            self.hook.osmodel_process_created(kernel=self, process=proc, creator=creator)
+        if start:
+            self.ready(proc, "created")
+        return proc
+
+    def replace_image(self, proc: Process, program: str | Program) -> None:
+        """Load a new program into ``proc`` (exec): new space, fresh context, same pid."""
+        image = self.image(program)
+        old = proc.space
+        proc.space = self.new_space(image)
+        old.release()
+        proc.image = image
+        proc.program = image.program
+        proc.name = image.program.name
+        ctx = proc.context
+        ctx.pc = ctx.burst_left = 0
+        ctx.registers[:] = [0] * len(ctx.registers)
+        ctx.sp = self.stack_top()
+        ctx.frames.clear()
+
+    def live(self) -> Iterator[Process]:
+        """Processes that have not ended, by pid."""
+        for pid in sorted(self.processes):
+            proc = self.processes[pid]
+            if proc.exit is None:
+                yield proc
+
+    # ------------------------------------------------------- state transitions
+
+    def _enter(self, proc: Process, state: State, reason: str) -> None:
+        old = proc.state
+        now = self.now
+        acct = proc.acct
+        if old is READY:
+            acct.ready += now - acct.since
+        elif old is BLOCKED:
+            acct.blocked += now - acct.since
+        acct.since = now
+        proc.state = state
+        if self.sinks:
+            self.trace("state", proc.pid, proc.cpu.index if proc.cpu else None,
+                       old=old.name, new=state.name, reason=reason)
+
+    def ready(self, proc: Process, reason: str) -> None:
+        """Make ``proc`` ready and hand it to the scheduler; an idle CPU picks it up now."""
+        self._enter(proc, READY, reason)
+        self.scheduler.admit(proc, reason)
+        self._offer(proc)
+
+    def _offer(self, proc: Process) -> None:
+        if self._idle:
+            for cpu in self._idle:
+                if not cpu.dispatching:
+                    cpu.dispatching = True
+                    self._push(self.now, self._dispatch, cpu)
+                    return
+            return
+        if self._preemptive:
+            running = [c for c in self.cpus if c.proc is not None]
+            victim = self.scheduler.victim(proc, running)
+            if victim is not None and victim.proc is not None:
+                self.counters.preemptions += 1
+                victim.proc.acct.preemptions += 1
+                displaced = victim.proc
+                self._leave(victim, READY, "preempted", "preempted")
+                self.scheduler.admit(displaced, "preempted")
+
+    def block(self, proc: Process, reason: str, result: int | None = None) -> None:
+        """Block ``proc`` (it leaves its CPU); ``result`` is the register wake() fills."""
+        proc.blocked_on = reason
+        proc.context.result = result
+        if proc.state is RUNNING:
+            assert proc.cpu is not None
+            self._leave(proc.cpu, BLOCKED, reason, "blocked")
+        else:
+            if proc.state is READY:
+                self.scheduler.remove(proc)
+            self._enter(proc, BLOCKED, reason)
+
+    def wake(self, proc: Process, reason: str, value: int | None = None) -> None:
+        """End a block: write ``value`` into the waiting register, then make it ready."""
+        if proc.state is not BLOCKED:
+            return
+        ctx = proc.context
+        if value is not None and ctx.result is not None:
+            ctx.registers[ctx.result] = value
+        ctx.result = None
+        proc.wakeup = None
+        proc.blocked_on = ""
+        self.ready(proc, reason)
+
+    def sleep(self, proc: Process, ticks: int, reason: str = "sleep") -> None:
+        """Block ``proc`` for ``ticks``; a timer wakes it unless something else does first."""
+        self.block(proc, reason)
+        token = proc.wakeup = object()
+        self.after(ticks, self._sleep_done, (proc, token))
+
+    def _sleep_done(self, arg: tuple[Process, object]) -> None:
+        proc, token = arg
+        if proc.wakeup is token:
+            self.wake(proc, "timer")
+
+    def start_io(self, proc: Process, ticks: int, device: str = "disk") -> None:
+        """Block ``proc`` on a device request that completes after ``ticks``."""
+        counters = self.counters
+        if counters.io_inflight == 0:
+            counters.io_since = self.now
+        counters.io_inflight += 1
+        counters.io_requests += 1
+        self.block(proc, f"io:{device}")
+        token = proc.wakeup = object()
+        if self.sinks:
+            self.trace("io", proc.pid, device=device, ticks=ticks, phase="start")
+        self.after(ticks, self._io_done, (proc, token, device))
+
+    def _io_done(self, arg: tuple[Process, object, str]) -> None:
+        proc, token, device = arg
+        counters = self.counters
+        counters.io_inflight -= 1
+        if counters.io_inflight == 0:
+            counters.io_busy += self.now - counters.io_since
+        if self.sinks:
+            self.trace("io", proc.pid, device=device, phase="done")
+        if proc.wakeup is token:
+            self.wake(proc, f"io:{device} done")
+
+    def _close_io(self) -> None:
+        counters = self.counters
+        if counters.io_inflight:
+            counters.io_busy += self.now - counters.io_since
+            counters.io_since = self.now
+
+    def set_state(self, proc: Process, state: State, reason: str) -> None:
+        """Move ``proc`` into a platform state (stopped ...): it leaves its CPU or queue."""
+        if proc.state is RUNNING:
+            assert proc.cpu is not None
+            self._leave(proc.cpu, state, reason, "blocked")
+            return
+        if proc.state is READY:
+            self.scheduler.remove(proc)
+        self._enter(proc, state, reason)
+
+    def interrupt(self, proc: Process, action: Callable[[Process], None]) -> None:
+        """Run ``action(proc)`` at the process's next instruction boundary.
+
+        A running process is cut short (its current burst keeps what is left)
+        so the action happens now; a ready one gets it when next dispatched;
+        a blocked one when it wakes (the platform decides whether to wake it).
+        """
+        proc.pending.append(action)
+        cpu = proc.cpu
+        if cpu is not None and cpu.stepping and self.current is not proc:
+            self._cut(cpu)
+            cpu.gen += 1
+            cpu.stepping = True
+            cpu.burst_from = self.now
+            self._push(self.now, self._step, (cpu, cpu.gen))
+
+    def divert(self, proc: Process, pc: int) -> None:
+        """Run a handler at ``pc``; its ``ret`` resumes the interrupted code where it was."""
+        ctx = proc.context
+        ctx.frames.append(Frame(ctx.pc, ctx.sp, ctx.burst_left, list(ctx.registers)))
+        ctx.pc = pc
+        ctx.burst_left = 0
+
+    def exit(self, proc: Process, status: ExitStatus) -> None:
+        """End ``proc`` for one of the four reasons; the platform decides what remains.
+
+        The process leaves its CPU or queue, its memory and resource slots are
+        released, and ``osmodel_process_exit`` names the state it stays in (a
+        zombie, say).  If no platform claims the record, it is released now.
+        """
+        if proc.exit is not None:
+            return
+        if proc.state is RUNNING:
+            assert proc.cpu is not None
+            self._leave(proc.cpu, None, status.kind, "exit")
+        elif proc.state is READY:
+            self.scheduler.remove(proc)
+        proc.wakeup = None
+        proc.pending.clear()
+        proc.acct.ended = self.now
+        proc.exit = status
+        self.counters.ended += 1
+        if self.sinks:
+            self.trace("exit", proc.pid, **status.as_dict())
+        proc.space.release()
+        proc.resources.close_all()
+        remains = self.hook.osmodel_process_exit(kernel=self, process=proc)
+        self._enter(proc, remains if remains is not None else TERMINATED, f"exit: {status.kind}")
+        if self._announce.get("osmodel_process_ended"):
+            self.hook.osmodel_process_ended(kernel=self, process=proc)
+        if remains is None:
+            self.release(proc)
+
+    def release(self, proc: Process) -> None:
+        """Drop the record of an ended process: its pid is free again."""
+        if self.processes.pop(proc.pid, None) is None:
+            return
+        if proc.state is not TERMINATED:
+            self._enter(proc, TERMINATED, "released")
+        if self.history is not None:
+            self.history.append(proc)
+        if self.sinks:
+            self.trace("release", proc.pid)
+        if self._announce.get("osmodel_process_released"):
+            self.hook.osmodel_process_released(kernel=self, process=proc)
+
+    def fault(self, proc: Process, kind: str, **detail: Any) -> None:
+        """A hardware fault in ``proc`` (``divide_by_zero``, ``bad_address``,
+        ``illegal_instruction``, ``out_of_memory``): the platform turns it into a
+        signal or an exception; unhandled, the process dies of it.
+        """
+        if self.sinks:
+            self.trace("fault", proc.pid, fault=kind, pc=proc.context.pc - 1, **detail)
+        handled = self.hook.osmodel_fault(kernel=self, process=proc, fault=kind, detail=detail)
+        if not handled and proc.exit is None:
+            self.exit(proc, ExitStatus("fatal", None, reason=kind))
+
+    # --------------------------------------------------------------- the CPUs
+
+    def _dispatch(self, cpu: CPU) -> None:
+        cpu.dispatching = False
+        if cpu.proc is not None:
+            return
+        proc = self.scheduler.pick(cpu)
+        if proc is None:
+            if cpu not in self._idle:
+                self._idle.append(cpu)
+                self._idle.sort(key=lambda c: c.index)
+            return
+        if cpu in self._idle:
+            self._idle.remove(cpu)
+        self._start(cpu, proc)
+
+    def _start(self, cpu: CPU, proc: Process) -> None:
+        now = self.now
+        acct = proc.acct
+        acct.ready += now - acct.since
+        acct.since = now
+        old = proc.state
+        proc.state = RUNNING
+        proc.cpu = cpu
+        cpu.proc = proc
+        acct.switches_in += 1
+        cost = 0
+        last = cpu.last
+        if last is not proc:
+            self.counters.switches += 1
+            cpu.switches += 1
+            if last is not None:
+                cost = self.machine.switch_cost
+            if self.sinks:
+                self._trace_switch(cpu, last, proc, cost)
+        if self.sinks:
+            self.trace("state", proc.pid, cpu.index, old=old.name, new="running",
+                       reason="dispatched")
+        cpu.last = proc
+        ticks = self.scheduler.slice(proc, cpu)
+        begin = now + cost
+        cpu.slice_end = INF if ticks is None else begin + ticks
+        cpu.run_start = begin
+        if acct.first_run is None:
+            acct.first_run = begin
+        if cost:
+            cpu.switching += cost
+            cpu.gen += 1
+            cpu.stepping = False
+            self._push(begin, self._begin, (cpu, cpu.gen))
+        else:
+            self._run(cpu)
+
+    def _begin(self, arg: tuple[CPU, int]) -> None:
+        cpu, gen = arg
+        if cpu.gen == gen and cpu.proc is not None:
+            self._run(cpu)
+
+    def _trace_switch(self, cpu: CPU, old: Process | None, new: Process, cost: int) -> None:
+        saved = None
+        if old is not None:
+            saved = {
+                **old.context.snapshot(),
+                "memory": [f"{s.name}:{s.start:#x}+{s.npages}{' shared' if s.shared else ''}"
+                           for s in old.space.segments],
+                "resources": [f"{n}:{getattr(s.obj, 'describe', lambda: type(s.obj).__name__)()}"
+                              for n, s in old.resources],
+                "accounting": old.acct.as_dict(),
+                "scheduling": {"priority": old.priority, "level": old.level,
+                               "tickets": old.tickets, "vruntime": old.vruntime},
+            }
+        self.trace("switch", new.pid, cpu.index, old=old.pid if old else None, cost=cost,
+                   saved=saved, loaded={"pc": new.context.pc, "sp": new.context.sp})
+
+    def _cut(self, cpu: CPU) -> None:
+        """The process on ``cpu`` stops mid-burst: keep what is left of the burst."""
+        if cpu.stepping:
+            proc = cpu.proc
+            assert proc is not None
+            done = self.now - cpu.burst_from
+            if done > 0:
+                proc.context.burst_left -= done
+                cpu.burst_from = self.now
+            cpu.stepping = False
+
+    def _leave(self, cpu: CPU, state: State | None, reason: str, why: str,
+               redispatch: bool = True) -> None:
+        """Take the process off ``cpu`` into ``state`` and let the CPU pick another."""
+        proc = cpu.proc
+        assert proc is not None
+        self._cut(cpu)
+        now = self.now
+        ran = now - cpu.run_start
+        if ran > 0:
+            proc.acct.cpu += ran
+            cpu.busy += ran
+        else:
+            ran = 0
+        self.scheduler.ran(proc, ran, why)
+        cpu.gen += 1
+        cpu.proc = None
+        proc.cpu = None
+        if state is not None:
+            self._enter(proc, state, reason)
+        if redispatch and not cpu.dispatching:
+            cpu.dispatching = True
+            self._push(now, self._dispatch, cpu)
+
+    def _step(self, arg: tuple[CPU, int]) -> None:
+        cpu, gen = arg
+        if cpu.gen != gen:
+            return
+        proc = cpu.proc
+        assert proc is not None
+        now = self.now
+        proc.context.burst_left -= now - cpu.burst_from
+        cpu.burst_from = now
+        cpu.stepping = False
+        if now >= cpu.slice_end:
+            self._expire(cpu)
+        else:
+            self._run(cpu)
+
+    def _expire(self, cpu: CPU) -> None:
+        proc = cpu.proc
+        assert proc is not None
+        self._leave(cpu, READY, "quantum expired", "expired", redispatch=False)
+        self.scheduler.admit(proc, "quantum expired")
+        self._dispatch(cpu)
+
+    def _run(self, cpu: CPU) -> None:
+        """Execute the process on ``cpu`` until another event must come first."""
+        proc = cpu.proc
+        assert proc is not None
+        ctx = proc.context
+        heap = self._heap
+        limit = cpu.slice_end
+        now = self.now
+        self.current = proc
+        try:
+            while True:
+                if proc.pending:
+                    actions, proc.pending = proc.pending, []
+                    for action in actions:
+                        action(proc)
+                        if proc.cpu is not cpu:
+                            return
+                left = ctx.burst_left
+                if not left:
+                    entry = proc.image.code[ctx.pc]
+                    ctx.pc += 1
+                    left = entry[0](self, proc, entry[1], entry[2])
+                    if proc.cpu is not cpu:
+                        return
+                    if not left:
+                        continue
+                    ctx.burst_left = left
+                end = now + left
+                bound = heap[0][0] if heap else INF
+                if bound > self._horizon:
+                    bound = self._horizon
+                if end < bound and end < limit:
+                    now = self.now = end
+                    ctx.burst_left = 0
+                    continue
+                cpu.burst_from = now
+                cpu.stepping = True
+                cpu.gen += 1
+                self._push(end if end < limit else limit, self._step, (cpu, cpu.gen))
+                return
+        finally:
+            self.current = None
+            # CPU time up to now is the process's; the rest is charged when it leaves

@@ -1,0 +1,38 @@
+"""The machine a scenario describes: CPUs, memory, costs, scheduler and limits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import field, frozen
+
+
+@frozen
+class Limits:
+    """Bounds that stop a runaway workload cleanly instead of crashing the simulator.
+
+    ``processes``: size of the process table (a fork bomb meets EAGAIN or its
+    platform's equivalent); ``time``: simulated ticks after which the run
+    stops; ``user_processes``: the per-user process limit a platform may
+    apply (UNIX RLIMIT_NPROC).  None means unbounded.
+    """
+
+    processes: int | None = 4096
+    time: int | None = 1_000_000
+    user_processes: int | None = None
+
+
+@frozen
+class Machine:
+    """What a run is made of; values are checked where the scenario is read."""
+
+    cpus: int = 1
+    frames: int = 4096
+    page_words: int = 8
+    switch_cost: int = 0
+    scheduler: str = "rr"
+    scheduler_options: Mapping[str, Any] = field(factory=dict)
+    io_issue_cost: int = 1
+    io_done_cost: int = 1
+    limits: Limits = field(factory=Limits)

@@ -1,0 +1,147 @@
+"""Finding, loading, blocking and blaming plugins.
+
+Built-in plugins are a list of module paths loaded by the same code as the
+entry points of the ``osmodel`` group and the ``-p MODULE`` option, so a
+third-party plugin meets exactly what the built-ins meet.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import traceback
+from collections.abc import Iterable, Sequence
+from importlib import metadata
+from types import ModuleType, TracebackType
+
+import pluggy
+from attrs import frozen
+
+from . import hookspecs
+from .errors import PluginError
+
+#: Modules registered in every run unless blocked with ``-p no:NAME``.
+BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
+    ("rr", "osmodel.plugins.schedulers.rr"),
+    ("commands", "osmodel.plugins.commands"),
+    ("toy", "osmodel.platforms.toy"),
+)
+#: Set to any non-empty value to skip the ``osmodel`` entry-point group.
+DISABLE_AUTOLOAD_ENV = "OSMODEL_DISABLE_PLUGIN_AUTOLOAD"
+ENTRY_POINT_GROUP = "osmodel"
+
+
+@frozen
+class Origin:
+    """Where a plugin came from, for ``osmodel plugins`` and error messages."""
+
+    name: str
+    kind: str  # built-in | entry point | -p | instance
+    module: str
+    distribution: str | None = None
+    version: str | None = None
+
+    def __str__(self) -> str:
+        if self.distribution:
+            return f"{self.kind} ({self.distribution} {self.version})"
+        return f"{self.kind} ({self.module})"
+
+
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager plus origins, load warnings and blame for failures."""
+
+    def __init__(self) -> None:
+        super().__init__(hookspecs.PROJECT)
+        self.add_hookspecs(hookspecs)
+        self.origins: dict[str, Origin] = {}
+        self.warnings: list[str] = []
+
+    def register_origin(self, plugin: object, origin: Origin) -> None:
+        try:
+            self.register(plugin, name=origin.name)
+        except pluggy.PluginValidationError as error:
+            raise PluginError(self._label(origin), f"bad hook implementation: {error}") from error
+        self.origins[origin.name] = origin
+
+    @staticmethod
+    def _label(origin: Origin) -> str:
+        return f"{origin.name} from {origin.distribution}" if origin.distribution else origin.name
+
+    def load_module(self, origin: Origin, *, strict: bool) -> None:
+        """Import and register a plugin module; a failure is an error or a warning."""
+        if self.is_blocked(origin.name):
+            return
+        try:
+            module = importlib.import_module(origin.module)
+        except Exception as error:
+            failure = PluginError(self._label(origin), f"failed to import {origin.module}: "
+                                  f"{type(error).__name__}: {error}")
+            if strict:
+                raise failure from error
+            self.warnings.append(str(failure))
+            return
+        try:
+            self.register_origin(module, origin)
+        except PluginError as error:
+            if strict:
+                raise
+            self.warnings.append(str(error))
+
+    def plugin_name_for(self, module_name: str) -> str | None:
+        for name, plugin in self.list_name_plugin():
+            owner = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
+            if owner == module_name:
+                return name
+        return None
+
+    def blame(self, error: BaseException) -> tuple[str, str] | None:
+        """The plugin (and function) in which ``error`` was raised, innermost first."""
+        tb: TracebackType | None = error.__traceback__
+        frames = list(traceback.walk_tb(tb))
+        owners: dict[str, str] = {}
+        for name, plugin in self.list_name_plugin():
+            owner = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
+            owners.setdefault(owner, name)
+        for frame, _ in reversed(frames):
+            module = frame.f_globals.get("__name__", "")
+            if module in owners:
+                plugin_name = owners[module]
+                origin = self.origins.get(plugin_name)
+                label = self._label(origin) if origin else plugin_name
+                return label, frame.f_code.co_name
+        return None
+
+
+def make_plugin_manager(
+    plugins: Sequence[str] = (),
+    *,
+    autoload: bool | None = None,
+    builtins: Iterable[tuple[str, str]] = BUILTIN_PLUGINS,
+) -> PluginManager:
+    """Build the manager for one run.
+
+    ``plugins`` holds the ``-p`` values: a module to load (``-p mypkg.tracer``)
+    or ``no:NAME`` to block a plugin by name.  Entry points load unless
+    ``autoload`` is False or the environment variable DISABLE_AUTOLOAD_ENV is
+    set.  A failing ``-p`` module is an error; a failing entry point is a
+    warning in ``pm.warnings`` and the rest goes on.
+    """
+    pm = PluginManager()
+    for value in plugins:
+        if value.startswith("no:"):
+            pm.set_blocked(value[3:])
+    for name, module in builtins:
+        pm.load_module(Origin(name, "built-in", module), strict=True)
+    if autoload is None:
+        autoload = not os.environ.get(DISABLE_AUTOLOAD_ENV)
+    if autoload:
+        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            dist = ep.dist
+            origin = Origin(ep.name, "entry point", ep.value,
+                            dist.name if dist else None, dist.version if dist else None)
+            pm.load_module(origin, strict=False)
+    for value in plugins:
+        if not value.startswith("no:"):
+            pm.load_module(Origin(value, "-p", value), strict=True)
+    pm.hook.osmodel_addhooks.call_historic(kwargs={"pluginmanager": pm})
+    return pm

@@ -1,0 +1,153 @@
+"""The process control block and the values it holds.
+
+The PCB keeps what every platform needs: identity, program, state, saved CPU
+context, address space, resource table, accounting and scheduling fields,
+and why the process was created.  What only one platform knows (a parent, a
+process group, a handle's rights) hangs off ``platform``, owned by that
+platform's plugin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from attrs import define, field, frozen
+
+from .program import REGISTERS, Program
+from .states import NEW, State
+
+if TYPE_CHECKING:
+    from .cpu import CPU
+    from .files import ResourceTable
+    from .link import Image
+    from .memory import AddressSpace
+
+#: Why a process exists: the textbook's four causes of creation.
+CAUSES = ("boot", "syscall", "user", "batch")
+#: How a process ended: the textbook's four ways.
+EXIT_KINDS = ("normal", "error", "fatal", "killed")
+
+
+@frozen
+class ExitStatus:
+    """How a process ended, as its platform reports it.
+
+    ``code`` is what a waiting process or shell sees (UNIX shows death by
+    signal N as 128+N; Windows keeps 32 bits); ``signal`` is the signal
+    number where one ended it; ``reason`` names the cause in the platform's
+    own words (``SIGSEGV``, ``EXCEPTION_ACCESS_VIOLATION``, ``exit``).
+    """
+
+    kind: str
+    code: int | None
+    signal: int | None = None
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "code": self.code, "signal": self.signal,
+                "reason": self.reason}
+
+
+@define(eq=False)
+class Frame:
+    """A context saved when a handler interrupts the program (a signal, an exception)."""
+
+    pc: int
+    sp: int
+    burst_left: int
+    registers: list[int]
+
+
+@define(eq=False)
+class Context:
+    """The CPU state saved in the PCB on a context switch.
+
+    ``burst_left`` is what remains of an instruction that was cut short (a
+    ``cpu 5`` preempted after 2 ticks resumes with 3 left).  ``result`` is
+    the register that receives the value of a blocking call when it wakes.
+    """
+
+    pc: int = 0
+    sp: int = 0
+    registers: list[int] = field(factory=lambda: [0] * REGISTERS)
+    burst_left: int = 0
+    result: int | None = None
+    error: int = 0
+    frames: list[Frame] = field(factory=list)
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"pc": self.pc, "sp": self.sp, "registers": list(self.registers),
+                "burst_left": self.burst_left}
+
+
+@define(eq=False)
+class Accounting:
+    """Times, in ticks.  ``since`` is when the current state began."""
+
+    created: int = 0
+    first_run: int | None = None
+    cpu: int = 0
+    ready: int = 0
+    blocked: int = 0
+    ended: int | None = None
+    since: int = 0
+    switches_in: int = 0
+    preemptions: int = 0
+
+    @property
+    def response(self) -> int | None:
+        return None if self.first_run is None else self.first_run - self.created
+
+    @property
+    def turnaround(self) -> int | None:
+        return None if self.ended is None else self.ended - self.created
+
+    @property
+    def wait(self) -> int:
+        return self.ready
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"created": self.created, "first_run": self.first_run, "cpu": self.cpu,
+                "ready": self.ready, "blocked": self.blocked, "ended": self.ended}
+
+
+@define(eq=False)
+class Process:
+    """The PCB.  An entity: two processes are never equal unless they are one."""
+
+    pid: int
+    name: str
+    program: Program
+    image: Image
+    cause: str
+    creator: int | None
+    space: AddressSpace
+    resources: ResourceTable
+    state: State = NEW
+    context: Context = field(factory=Context)
+    acct: Accounting = field(factory=Accounting)
+    # scheduling fields
+    priority: int = 0
+    nice: int = 0
+    level: int = 0
+    tickets: int = 100
+    vruntime: float = 0.0
+    sched: Any = None
+    qtoken: int = 0
+    # runtime links
+    cpu: CPU | None = None
+    wakeup: Any = None
+    blocked_on: str = ""
+    pending: list[Callable[[Process], None]] = field(factory=list)
+    exit: ExitStatus | None = None
+    # owned by plugins
+    platform: Any = None
+    extra: dict[str, Any] = field(factory=dict)
+
+    def __repr__(self) -> str:
+        return f"<Process {self.pid} {self.name} {self.state}>"
+
+    @property
+    def code(self) -> tuple[Any, ...]:
+        return self.image.code

@@ -1,0 +1,98 @@
+"""The report of a run: one JSON-ready document, stable and documented in docs/json.md.
+
+Text output is rendered from the same document, so what the text shows and
+what ``--format json`` gives can never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .process import Process
+from .simulation import Simulation
+
+SCHEMA_VERSION = 1
+
+
+def _process(sim: Simulation, proc: Process) -> dict[str, Any]:
+    kernel = sim.kernel
+    acct = proc.acct
+    entry: dict[str, Any] = {
+        "pid": proc.pid,
+        "name": proc.name,
+        "program": proc.program.name,
+        "state": proc.state.name,
+        "textbook_state": proc.state.textbook,
+        "cause": proc.cause,
+        "creator": proc.creator,
+        "parent": kernel.hook.osmodel_parent(kernel=kernel, process=proc),
+        "exit": proc.exit.as_dict() if proc.exit is not None else None,
+        "times": acct.as_dict(),
+        "metrics": {
+            "response": acct.response,
+            "turnaround": acct.turnaround,
+            "wait": acct.wait,
+        },
+    }
+    for info in kernel.hook.osmodel_process_info(kernel=kernel, process=proc):
+        if info:
+            entry.update(info)
+    return entry
+
+
+def build_report(sim: Simulation) -> dict[str, Any]:
+    """The whole run as plain data: platform, clock, processes, summary, output."""
+    kernel = sim.kernel
+    clock = kernel.now
+    counters = kernel.counters
+    processes = [_process(sim, p) for p in sim.processes()]
+    ended = [p for p in processes if p["exit"] is not None]
+
+    def average(key: str) -> float | None:
+        values = [p["metrics"][key] for p in ended if p["metrics"][key] is not None]
+        return round(sum(values) / len(values), 2) if values else None
+
+    report: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "platform": sim.platform,
+        "scenario": sim.scenario.title or sim.scenario.source,
+        "seed": kernel.seed,
+        "clock": clock,
+        "stopped": kernel.stop_reason,
+        "machine": {
+            "cpus": kernel.machine.cpus,
+            "scheduler": kernel.machine.scheduler,
+            "scheduler_options": dict(kernel.machine.scheduler_options),
+            "switch_cost": kernel.machine.switch_cost,
+            "frames": kernel.machine.frames,
+            "page_words": kernel.machine.page_words,
+        },
+        "processes": processes,
+        "summary": {
+            "processes_created": counters.created,
+            "processes_ended": counters.ended,
+            "context_switches": counters.switches,
+            "preemptions": counters.preemptions,
+            "throughput": round(len(ended) / clock, 4) if clock else None,
+            "average": {k: average(k) for k in ("response", "turnaround", "wait")},
+            "cpus": [
+                {
+                    "cpu": cpu.index,
+                    "busy": cpu.busy,
+                    "switching": cpu.switching,
+                    "utilisation": round(cpu.busy / clock, 4) if clock else 0.0,
+                    "switches": cpu.switches,
+                }
+                for cpu in kernel.cpus
+            ],
+            "io": {
+                "requests": counters.io_requests,
+                "busy": counters.io_busy,
+                "utilisation": round(counters.io_busy / clock, 4) if clock else 0.0,
+            },
+            "memory": {**kernel.pool.stats.as_dict(), "frames_total": kernel.pool.capacity},
+        },
+        "output": [{"time": t, "pid": pid, "text": text} for t, pid, text in kernel.output],
+    }
+    kernel.hook.osmodel_report(kernel=kernel, report=report)
+    return report

@@ -1,0 +1,156 @@
+"""Running a scenario: boot, feed the timeline, run, and report failures by plugin.
+
+This is what the command line, the pytest plugin and ``compare`` share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+from attrs import define, field
+
+from .boot import boot
+from .errors import ConfigError, OsmodelError, PluginError
+from .events import Recorder, TraceSink
+from .kernel import Kernel
+from .machine import Machine
+from .manager import PluginManager, make_plugin_manager
+from .process import Process
+from .scenario import Scenario, TimelineEvent
+
+
+@define(eq=False)
+class Simulation:
+    """One run of a scenario on a platform, with everything it recorded."""
+
+    scenario: Scenario
+    platform: str
+    kernel: Kernel
+    recorder: Recorder
+    history: list[Process] = field(factory=list)
+
+    def run(self, until: int | None = None) -> Simulation:
+        """Run to the end (or to ``until``); a failing plugin becomes a PluginError."""
+        guarded(self.kernel, lambda: self.kernel.run(until))
+        return self
+
+    def finish(self) -> None:
+        guarded(self.kernel, lambda: self.kernel.hook.osmodel_finish(kernel=self.kernel))
+        for sink in self.kernel.sinks:
+            sink.close()
+
+    def processes(self) -> list[Process]:
+        """Every process of the run, released ones included, by pid then creation."""
+        everyone = [*self.history, *self.kernel.processes.values()]
+        return sorted(everyone, key=lambda p: (p.pid, p.acct.created))
+
+
+def guarded(kernel: Kernel | None, action: Any, pm: PluginManager | None = None) -> Any:
+    """Run ``action``; an exception from plugin code is named by plugin, hook, time, pid."""
+    try:
+        return action()
+    except OsmodelError:
+        raise
+    except Exception as error:
+        manager = pm if pm is not None else kernel.pm if kernel is not None else None
+        blamed = manager.blame(error) if manager is not None else None
+        if blamed is None:
+            raise
+        plugin, function = blamed
+        current = kernel.current if kernel is not None else None
+        raise PluginError(
+            plugin, f"{type(error).__name__}: {error}", hook=function,
+            time=kernel.now if kernel is not None else None,
+            pid=current.pid if current is not None else None,
+        ) from error
+
+
+def machine_for(scenario: Scenario, *, cpus: int | None = None,
+                scheduler: str | None = None, quantum: int | None = None) -> Machine:
+    """The scenario's machine with command-line overrides applied."""
+    machine = scenario.machine
+    if cpus is not None:
+        if cpus < 1:
+            raise ConfigError(f"--cpus must be at least 1, not {cpus}")
+        machine = attrs.evolve(machine, cpus=cpus)
+    if scheduler is not None and scheduler != machine.scheduler:
+        machine = attrs.evolve(machine, scheduler=scheduler, scheduler_options={})
+    if quantum is not None:
+        options = {**machine.scheduler_options, "quantum": quantum}
+        machine = attrs.evolve(machine, scheduler_options=options)
+    return machine
+
+
+def simulate(
+    scenario: Scenario,
+    *,
+    platform: str | None = None,
+    pm: PluginManager | None = None,
+    machine: Machine | None = None,
+    seed: int | None = None,
+    until: int | None = None,
+    sinks: Sequence[TraceSink] = (),
+    run: bool = True,
+) -> Simulation:
+    """Boot ``scenario`` on ``platform`` (or the scenario's own), schedule its timeline, run."""
+    name = platform or scenario.platform
+    if name is None:
+        raise ConfigError("no platform given: pass --platform or set [scenario] platform")
+    pm = pm if pm is not None else make_plugin_manager()
+    recorder = Recorder()
+    history: list[Process] = []
+
+    def prepare(kernel: Kernel) -> None:
+        kernel.history = history
+        for file, words in scenario.files.items():
+            kernel.fs.create(file, list(words))
+
+    kernel = guarded(None, lambda: boot(
+        machine or scenario.machine, name, pm, programs=scenario.programs,
+        seed=seed if seed is not None else scenario.seed or 0,
+        sinks=(recorder, *sinks), before_boot=prepare), pm)
+    for event in scenario.timeline:
+        kernel.at(event.time, lambda e, k=kernel: _outside(k, e), event)
+    sim = Simulation(scenario, name, kernel, recorder, history)
+    if run:
+        sim.run(until)
+    return sim
+
+
+def _outside(kernel: Kernel, event: TimelineEvent) -> None:
+    """Deliver one timeline event to whichever plugin serves it."""
+    hook = kernel.hook
+    kernel.trace("outside", None, None, event=event.kind, program=event.program,
+                 key=event.key, target=event.target, signal=event.signal,
+                 background=event.background)
+    if event.kind == "user":
+        done = hook.osmodel_user_command(kernel=kernel, program=event.program,
+                                         background=event.background, args=list(event.args))
+    elif event.kind == "batch":
+        done = hook.osmodel_batch_job(kernel=kernel, program=event.program,
+                                      args=list(event.args))
+    elif event.kind == "key":
+        done = hook.osmodel_interrupt(kernel=kernel, key=event.key)
+    else:
+        target = find_process(kernel, event.target)
+        if target is None:
+            kernel.trace("outside", None, None, event="kill", target=event.target,
+                         result="no such process")
+            return
+        done = hook.osmodel_operator_kill(kernel=kernel, target=target, signal=event.signal)
+    if done is None:
+        raise ConfigError(f"{event.location}: platform {kernel.platform.name} does not "
+                          f"handle {event.kind} events")
+
+
+def find_process(kernel: Kernel, target: int | str | None) -> Process | None:
+    """A live process by pid, or the lowest-pid live process with that name."""
+    if isinstance(target, int):
+        proc = kernel.processes.get(target)
+        return proc if proc is not None and proc.exit is None else None
+    for proc in kernel.live():
+        if proc.name == target:
+            return proc
+    return None

@@ -1,0 +1,1 @@
+"""Built-in platform plugins.  Each uses only the public hook contract."""

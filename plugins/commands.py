@@ -1,0 +1,184 @@
+"""The core commands: run a scenario, run a platform's demo, list plugins.
+
+Registered through ``osmodel_commands`` like any third-party command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from osmodel.kernel import hookimpl
+from osmodel.kernel.cli import AppState, fail
+from osmodel.kernel.errors import OsmodelError, PluginError
+from osmodel.kernel.events import Event
+from osmodel.kernel.render import process_table, summary_lines, trace_lines
+from osmodel.kernel.report import build_report
+from osmodel.kernel.scenario import Scenario, load_scenario, loads_scenario
+from osmodel.kernel.simulation import Simulation, machine_for, simulate
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def write_atomically(path: Path, lines: Iterable[str]) -> None:
+    """Write ``lines`` to ``path`` through a temporary file renamed when complete."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            for line in lines:
+                handle.write(line)
+                handle.write("\n")
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def jsonl(events: Iterable[Event]) -> Iterable[str]:
+    for event in events:
+        yield json.dumps(event.as_dict(), sort_keys=True)
+
+
+def render_text(sim: Simulation, report: dict[str, object], *, show_trace: bool = True) -> str:
+    kernel = sim.kernel
+    title = sim.scenario.title or sim.scenario.source or "scenario"
+    lines = [f"osmodel: {title} on {sim.platform}"]
+    if sim.scenario.description:
+        lines.append(sim.scenario.description.strip())
+    if show_trace:
+        lines += ["", "== trace", *trace_lines(sim.recorder.events)]
+    structure = kernel.hook.osmodel_structure(kernel=kernel)
+    if structure:
+        lines += ["", f"== structure at time {kernel.now}", *structure]
+    lines += ["", "== processes", *process_table(report)]
+    if kernel.output:
+        lines += ["", "== output", *(f"{t:>6}  {pid:>5}  {text}" for t, pid, text in kernel.output)]
+    lines += ["", "== summary", *summary_lines(report)]
+    return "\n".join(lines)
+
+
+def execute(
+    state: AppState,
+    scenario: Scenario,
+    *,
+    platform: str | None,
+    cpus: int | None,
+    scheduler: str | None,
+    quantum: int | None,
+    seed: int | None,
+    until: int | None,
+    fmt: Format,
+    trace: Path | None,
+    show_trace: bool = True,
+) -> None:
+    """Run ``scenario`` and print it; errors end with exit status 2 and no partial output."""
+    if trace is not None and not trace.parent.exists():
+        raise fail(f"--trace: directory {trace.parent} does not exist")
+    try:
+        machine = machine_for(scenario, cpus=cpus, scheduler=scheduler, quantum=quantum)
+        sim = simulate(scenario, platform=platform or state.platform, pm=state.pm,
+                       machine=machine, seed=seed, run=False)
+    except OsmodelError as error:
+        raise fail(str(error)) from None
+    try:
+        sim.run(until)
+        sim.finish()
+    except PluginError as error:
+        if trace is not None:  # keep what was recorded up to the failure
+            write_atomically(trace, jsonl(sim.recorder.events))
+        raise fail(str(error)) from None
+    except OsmodelError as error:
+        raise fail(str(error)) from None
+    sim.kernel.settle()
+    report = build_report(sim)
+    if trace is not None:
+        write_atomically(trace, jsonl(sim.recorder.events))
+    if fmt is Format.json:
+        typer.echo(json.dumps(report, indent=2))
+    else:
+        typer.echo(render_text(sim, report, show_trace=show_trace))
+
+
+@hookimpl
+def osmodel_commands(app: typer.Typer) -> None:
+    @app.command()
+    def run(
+        ctx: typer.Context,
+        scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
+        platform: str | None = typer.Option(None, "--platform", help="Overrides the root one."),
+        cpus: int | None = typer.Option(None, "--cpus", help="Number of CPUs."),
+        scheduler: str | None = typer.Option(None, "--scheduler", help="Scheduling policy."),
+        quantum: int | None = typer.Option(None, "--quantum", help="Scheduler quantum."),
+        seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
+        until: int | None = typer.Option(None, "--until", help="Stop at this simulated time."),
+        fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
+        trace: Path | None = typer.Option(None, "--trace", help="Write events as JSON Lines."),
+        no_trace: bool = typer.Option(False, "--no-trace", help="Text: omit the event trace."),
+    ) -> None:
+        """Run a scenario and print its trace, process table and summary."""
+        try:
+            loaded = load_scenario(scenario)
+        except OsmodelError as error:
+            raise fail(str(error)) from None
+        except OSError as error:
+            raise fail(f"cannot read {scenario}: {error.strerror}") from None
+        execute(ctx.obj, loaded, platform=platform, cpus=cpus, scheduler=scheduler,
+                quantum=quantum, seed=seed, until=until, fmt=fmt, trace=trace,
+                show_trace=not no_trace)
+
+    @app.command(hidden=True)
+    def demo(
+        ctx: typer.Context,
+        fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
+    ) -> None:
+        """Run the chosen platform's demo scenario."""
+        state: AppState = ctx.find_root().obj
+        from osmodel.kernel.boot import platforms
+
+        try:
+            known = platforms(state.pm)
+        except OsmodelError as error:
+            raise fail(str(error)) from None
+        name = state.platform or ""
+        if name not in known:
+            raise fail(f"unknown platform {name!r}; installed: {', '.join(sorted(known))}")
+        text = known[name].demo()
+        try:
+            scenario = loads_scenario(text, source=f"<{name} demo>")
+        except OsmodelError as error:
+            raise fail(f"the {name} demo is broken: {error}") from None
+        execute(state, scenario, platform=name, cpus=None, scheduler=None, quantum=None,
+                seed=None, until=None, fmt=fmt, trace=None)
+
+    @app.command(name="plugins")
+    def list_plugins(ctx: typer.Context) -> None:
+        """List every plugin, where it came from and which hooks it implements."""
+        state: AppState = ctx.obj
+        pm = state.pm
+        for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):
+            if plugin is None:
+                continue
+            origin = pm.origins.get(name)
+            hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or ())
+            typer.echo(f"{name}: {origin if origin else 'registered'}")
+            typer.echo(f"    hooks: {', '.join(hooks) or 'none'}")
+        from osmodel.kernel.boot import platforms, schedulers
+
+        try:
+            typer.echo(f"platforms: {', '.join(sorted(platforms(pm)))}")
+            typer.echo(f"schedulers: {', '.join(sorted(schedulers(pm)))}")
+        except OsmodelError as error:
+            raise fail(str(error)) from None
+        blocked = sorted(n for n, p in pm.list_name_plugin() if p is None)
+        if blocked:
+            typer.echo(f"blocked: {', '.join(blocked)}")

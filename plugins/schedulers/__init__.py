@@ -1,0 +1,1 @@
+"""Scheduling policies, one plugin module each."""
