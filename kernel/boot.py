@@ -43,12 +43,15 @@ def _registry(pm: PluginManager, hook: str, what: str) -> dict[str, tuple[T, str
 
 def platforms(pm: PluginManager) -> dict[str, type[Platform]]:
     """Installed platforms by name."""
-    return {name: cls for name, (cls, _) in _registry(pm, "osmodel_platforms", "platform").items()}
+    found: dict[str, tuple[type[Platform], str]] = _registry(pm, "osmodel_platforms", "platform")
+    return {name: cls for name, (cls, _) in found.items()}
 
 
 def schedulers(pm: PluginManager) -> dict[str, SchedulerFactory]:
     """Installed scheduling policies by name."""
-    return {n: f for n, (f, _) in _registry(pm, "osmodel_schedulers", "scheduler").items()}
+    found: dict[str, tuple[SchedulerFactory, str]] = _registry(pm, "osmodel_schedulers",
+                                                               "scheduler")
+    return {name: factory for name, (factory, _) in found.items()}
 
 
 def _choose(kind: str, name: str, choices: Mapping[str, T]) -> T:

@@ -180,7 +180,7 @@ def op_ret(k: Kernel, p: Process, a: Args, r: Res) -> int:
         ctx.registers[:] = frame.registers
         if k.sinks:
             k.trace("return", p.pid, pc=frame.pc)
-        return 1
+        return 0  # free, so the interrupted burst resumes with exactly what it had left
     try:
         target = p.space.read(ctx.sp)
     except BadAddress as error:
@@ -333,7 +333,8 @@ CORE_OPS: tuple[OpSpec, ...] = (
            "ticks of CPU, the process is then blocked for N ticks, and completing it takes "
            "io_done_cost ticks.", micro=(op_io_issue, op_io_wait, op_io_done)),
     OpSpec("sleep", "v", 0, op_sleep, "Block for N ticks (a timer wakes the process)."),
-    OpSpec("print", "*", 0, op_print, "Write strings and values to the run's output (no cost)."),
+    OpSpec("print", "*", 0, op_print, "Write strings and values to the run's output (no cost).",
+           instant=True),
     OpSpec("getpid", "", 1, op_getpid, "The caller's process id.", min_results=1),
     OpSpec("errno", "", 1, op_errno, "The error code of the last failed call, in the "
            "platform's numbering (errno, GetLastError).", min_results=1),

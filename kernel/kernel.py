@@ -28,17 +28,21 @@ from .machine import Machine
 from .memory import STACK_TOP_PAGE, TEXT_PAGE, AddressSpace, FramePool
 from .process import ExitStatus, Frame, Process
 from .program import Program
-from .states import BLOCKED, NEW, READY, RUNNING, TERMINATED, State
+from .states import BLOCKED, READY, RUNNING, TERMINATED, State
 
 if TYPE_CHECKING:
-    import pluggy
-
+    from .manager import PluginManager
     from .platform import Platform
     from .scheduler import Scheduler
 
 INF = float("inf")
 #: Pages of stack every process gets, just below STACK_TOP_PAGE.
 STACK_PAGES = 4
+
+
+def _describe(obj: object) -> str:
+    describe = getattr(obj, "describe", None)
+    return str(describe()) if describe is not None else type(obj).__name__
 
 
 class ProcessLimit(LimitExceeded):
@@ -68,11 +72,10 @@ class PidAllocator:
     first: int = 1
     limit: int = 4_194_304
     step: int = 1
-    next: int = field(default=None)
+    next: int = field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        if self.next is None:
-            self.next = self.first
+        self.next = self.first
 
     def allocate(self, in_use: Mapping[int, Any]) -> int:
         start = pid = self.next
@@ -108,7 +111,7 @@ class Kernel:
         self,
         machine: Machine,
         *,
-        pm: pluggy.PluginManager,
+        pm: PluginManager,
         programs: Mapping[str, Program] | None = None,
         seed: int = 0,
     ) -> None:
@@ -138,7 +141,7 @@ class Kernel:
         self.ops: dict[str, OpSpec] = {}
         self.linker: Linker = None  # type: ignore[assignment]
         self.sinks: tuple[TraceSink, ...] = ()
-        self._heap: list[tuple[int, int, Callable[[Any], None], Any]] = []
+        self._heap: list[tuple[float, int, Callable[[Any], None], Any]] = []
         self._seq = 0
         self._evseq = 0
         self._idle: list[CPU] = list(self.cpus)
@@ -164,7 +167,7 @@ class Kernel:
 
     def _push(self, time: float, fn: Callable[[Any], None], arg: Any) -> None:
         self._seq += 1
-        heapq.heappush(self._heap, (time, self._seq, fn, arg))  # type: ignore[arg-type]
+        heapq.heappush(self._heap, (time, self._seq, fn, arg))
 
     def trace(self, kind: str, pid: int | None = None, cpu: int | None = None, /,
               **info: Any) -> None:
@@ -197,7 +200,7 @@ class Kernel:
                 self.now = int(horizon)
                 break
             pop(heap)
-            self.now = entry[0]
+            self.now = int(entry[0])
             entry[2](entry[3])
         self._close_io()
 
@@ -574,8 +577,7 @@ class Kernel:
                 **old.context.snapshot(),
                 "memory": [f"{s.name}:{s.start:#x}+{s.npages}{' shared' if s.shared else ''}"
                            for s in old.space.segments],
-                "resources": [f"{n}:{getattr(s.obj, 'describe', lambda: type(s.obj).__name__)()}"
-                              for n, s in old.resources],
+                "resources": [f"{n}:{_describe(slot.obj)}" for n, slot in old.resources],
                 "accounting": old.acct.as_dict(),
                 "scheduling": {"priority": old.priority, "level": old.level,
                                "tickets": old.tickets, "vruntime": old.vruntime},
@@ -627,10 +629,7 @@ class Kernel:
         proc.context.burst_left -= now - cpu.burst_from
         cpu.burst_from = now
         cpu.stepping = False
-        if now >= cpu.slice_end:
-            self._expire(cpu)
-        else:
-            self._run(cpu)
+        self._run(cpu)
 
     def _expire(self, cpu: CPU) -> None:
         proc = cpu.proc
@@ -659,6 +658,9 @@ class Kernel:
                 left = ctx.burst_left
                 if not left:
                     entry = proc.image.code[ctx.pc]
+                    if now >= limit and not entry[4]:
+                        self._expire(cpu)
+                        return
                     ctx.pc += 1
                     left = entry[0](self, proc, entry[1], entry[2])
                     if proc.cpu is not cpu:
@@ -666,6 +668,9 @@ class Kernel:
                     if not left:
                         continue
                     ctx.burst_left = left
+                elif now >= limit:
+                    self._expire(cpu)
+                    return
                 end = now + left
                 bound = heap[0][0] if heap else INF
                 if bound > self._horizon:

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from .kernel import Kernel
     from .process import Process
 
+#: One executable entry: handler, linked operands, result registers, index of the
+#: source instruction, and whether it is instant (takes no time).
+Code = tuple[tuple["Handler", tuple[Any, ...], tuple[int, ...], int, bool], ...]
+
 #: A handler runs one instruction for ``process`` at the kernel's current time
 #: and returns its cost in ticks (0 for one that blocked or ended the process).
 Handler = Callable[["Kernel", "Process", tuple[Any, ...], tuple[int, ...]], int]
@@ -56,6 +60,8 @@ class OpSpec:
     group: str = "core"
     micro: tuple[Handler, ...] = ()
     min_results: int = 0
+    #: Takes no time, so it may still run when a quantum has just ended (``exit``, ``print``).
+    instant: bool = False
 
     @property
     def signature(self) -> str:
@@ -74,7 +80,7 @@ class OpSpec:
         ]
         text = f"{self.name} {', '.join(parts)}".rstrip()
         if self.results:
-            text += " -> " + ", ".join(f"r{i}" for i in range(self.results))
+            text += " -> " + ", ".join(["reg"] * self.results)
         return text
 
 
@@ -83,7 +89,7 @@ class Image:
     """A linked program: code, variable addresses and its memory objects."""
 
     program: Program
-    code: tuple[tuple[Handler, tuple[Any, ...], tuple[int, ...], int], ...]
+    code: Code
     addresses: Mapping[str, int]
     text: MemoryObject
     data: MemoryObject
@@ -153,9 +159,7 @@ class Linker:
         text = MemoryObject(pool, name=f"text:{program.name}", anonymous=False, refs=1)
         return Image(program, code, absolute, text, data, text_pages, data_page, data_pages)
 
-    def _code(
-        self, program: Program, addresses: Mapping[str, int]
-    ) -> tuple[tuple[Handler, tuple[Any, ...], tuple[int, ...], int], ...]:
+    def _code(self, program: Program, addresses: Mapping[str, int]) -> Code:
         # micro-ops shift instruction indexes: map each instruction to its first entry
         starts: list[int] = []
         position = 0
@@ -167,7 +171,7 @@ class Linker:
             position += len(spec.micro) or 1
         starts.append(position)
         labels = {name: starts[index] for name, index in program.labels.items()}
-        code: list[tuple[Handler, tuple[Any, ...], tuple[int, ...], int]] = []
+        code: list[tuple[Handler, tuple[Any, ...], tuple[int, ...], int, bool]] = []
         for index, (ins, spec) in enumerate(zip(program.instructions, specs, strict=True)):
             args = self._args(ins, spec, labels, addresses)
             if len(ins.results) > spec.results or len(ins.results) < spec.min_results:
@@ -178,12 +182,13 @@ class Linker:
                 )
                 raise _error(f"{ins.op} takes {want}", ins, spec.signature)
             results = tuple(int(r.value) for r in ins.results)  # type: ignore[call-overload]
+            instant = spec.instant or spec.name == self.exit_op
             for handler in spec.micro or (spec.handler,):
-                code.append((handler, args, results, index))
+                code.append((handler, args, results, index, instant))
         exit_spec = self.ops.get(self.exit_op)
         if exit_spec is not None:
             # falling off the end is a normal exit, as the platform makes one
-            code.append((exit_spec.handler, (0,), (), len(program.instructions)))
+            code.append((exit_spec.handler, (0,), (), len(program.instructions), True))
         return tuple(code)
 
     def _spec(self, ins: Instruction) -> OpSpec:
@@ -285,7 +290,8 @@ class Linker:
     def _constant(self, operand: Operand, spec: OpSpec) -> int:
         k, value = operand.kind, operand.value
         if k == "int":
-            return int(value)  # type: ignore[call-overload]
+            assert isinstance(value, int)
+            return value
         if k == "name":
             if value in self.constants:
                 return self.constants[str(value)]

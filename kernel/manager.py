@@ -22,9 +22,11 @@ from .errors import PluginError
 
 #: Modules registered in every run unless blocked with ``-p no:NAME``.
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
+    ("unix", "osmodel.platforms.unix"),
+    ("windows", "osmodel.platforms.windows"),
+    ("bare", "osmodel.platforms.bare"),
     ("rr", "osmodel.plugins.schedulers.rr"),
     ("commands", "osmodel.plugins.commands"),
-    ("toy", "osmodel.platforms.toy"),
 )
 #: Set to any non-empty value to skip the ``osmodel`` entry-point group.
 DISABLE_AUTOLOAD_ENV = "OSMODEL_DISABLE_PLUGIN_AUTOLOAD"

@@ -100,7 +100,7 @@ class MemoryObject:
     pages: dict[int, list[int]] = field(factory=dict)
     backing: MemoryObject | None = None
     refs: int = 0
-    shadows: list[MemoryObject] = field(factory=list)
+    shadows: dict[MemoryObject, None] = field(factory=dict)  # an ordered set
     name: str = ""
     #: Anonymous objects exist only for their segments and may be merged away;
     #: named ones (a program image, a file mapping) hold a reference of their own.
@@ -109,7 +109,7 @@ class MemoryObject:
     def shadow(self) -> MemoryObject:
         top = MemoryObject(self.pool, backing=self)
         self.refs += 1
-        self.shadows.append(top)
+        self.shadows[top] = None
         return top
 
     def lookup(self, index: int) -> list[int] | None:
@@ -126,14 +126,14 @@ class MemoryObject:
         self.refs -= 1
         if self.refs > 0:
             if self.refs == 1 and self.anonymous and len(self.shadows) == 1:
-                self.shadows[0].absorb_backing()
+                next(iter(self.shadows)).absorb_backing()
             return
         self.pool.release(len(self.pages))
         self.pages = {}
         below = self.backing
         if below is not None:
             self.backing = None
-            below.shadows.remove(self)
+            del below.shadows[self]
             below.drop()
 
     def absorb_backing(self) -> None:
@@ -162,8 +162,9 @@ class MemoryObject:
         self.backing = below.backing
         if below.backing is not None:
             siblings = below.backing.shadows
-            siblings[siblings.index(below)] = self
-        below.pages, below.backing, below.shadows, below.refs = {}, None, [], 0
+            del siblings[below]
+            siblings[self] = None
+        below.pages, below.backing, below.shadows, below.refs = {}, None, {}, 0
 
 
 @define(eq=False)

@@ -40,7 +40,8 @@ def describe_event(event: Event) -> str:
             head += f" (costs {info['cost']} ticks)"
         saved = info.get("saved")
         if saved:
-            head += (f"; saved pc={saved['pc']} sp={saved['sp']:#x} {_registers(saved['registers'])}"
+            head += (f"; saved pc={saved['pc']} sp={saved['sp']:#x} "
+                     f"{_registers(saved['registers'])}"
                      f"; memory {', '.join(saved['memory'])}"
                      f"; open {', '.join(saved['resources']) or 'nothing'}"
                      f"; cpu time {saved['accounting']['cpu']}")
@@ -77,7 +78,7 @@ def trace_lines(events: Iterable[Event]) -> list[str]:
 def _exit_text(exit: Mapping[str, Any] | None) -> str:
     if exit is None:
         return "-"
-    text = exit["kind"]
+    text = str(exit["kind"])
     if exit.get("code") is not None:
         text += f" {exit['code']}"
     if exit.get("reason") and exit["reason"] not in ("exit",):

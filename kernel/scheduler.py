@@ -34,7 +34,7 @@ class Scheduler(Protocol):
         """How many ticks ``process`` may run now; None runs it until it blocks or ends."""
 
     def ran(self, process: Process, ticks: int, reason: str) -> None:
-        """``process`` left ``cpu`` after running ``ticks``; reason is expired/blocked/exit/preempted."""
+        """``process`` left its CPU after ``ticks``; why: expired, blocked, exit or preempted."""
 
     def victim(self, process: Process, running: list[CPU]) -> CPU | None:
         """For a preemptive scheduler: the CPU whose process ``process`` should displace."""

@@ -70,7 +70,7 @@ def guarded(kernel: Kernel | None, action: Any, pm: PluginManager | None = None)
 def machine_for(scenario: Scenario, *, cpus: int | None = None,
                 scheduler: str | None = None, quantum: int | None = None) -> Machine:
     """The scenario's machine with command-line overrides applied."""
-    machine = scenario.machine
+    machine: Machine = scenario.machine
     if cpus is not None:
         if cpus < 1:
             raise ConfigError(f"--cpus must be at least 1, not {cpus}")

@@ -7,18 +7,17 @@ scenario or a program, and let a test inspect the result and the events.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .asm import parse
 from .machine import Machine
-from .manager import make_plugin_manager
 from .program import Program
-from .scenario import Scenario, TimelineEvent, loads_scenario
-from .simulation import Simulation, simulate
 
-Runner = Callable[..., Simulation]
+if TYPE_CHECKING:
+    from .simulation import Simulation
+
+Runner = Callable[..., "Simulation"]
 
 
 def run_programs(
@@ -30,14 +29,21 @@ def run_programs(
     plugins: Iterable[object] = (),
     autoload: bool = False,
     until: int | None = None,
+    pm_builtins: Iterable[tuple[str, str]] | None = None,
     **options: Any,
 ) -> Simulation:
-    """Run programs (text or Program) on ``platform``: each name in ``start`` is a user command at time 0."""
+    """Run programs (text or Program) on ``platform``; each of ``start`` is a user command at 0."""
+    from .asm import parse
+    from .manager import make_plugin_manager
+    from .scenario import Scenario, TimelineEvent
+    from .simulation import simulate
+
     parsed = {name: parse(text, name) if isinstance(text, str) else text
               for name, text in programs.items()}
     timeline = tuple(TimelineEvent(0, "user", program=name) for name in start)
     scenario = Scenario(machine or Machine(), parsed, timeline, {}, platform=platform)
-    pm = make_plugin_manager(autoload=autoload)
+    pm = (make_plugin_manager(autoload=autoload) if pm_builtins is None
+          else make_plugin_manager(autoload=autoload, builtins=pm_builtins))
     for plugin in plugins:
         pm.register(plugin)
     return simulate(scenario, pm=pm, until=until, **options)
@@ -55,6 +61,10 @@ def osmodel_scenario() -> Callable[..., Simulation]:
 
     def run(text: str, *, platform: str | None = None, plugins: Iterable[object] = (),
             autoload: bool = False, until: int | None = None) -> Simulation:
+        from .manager import make_plugin_manager
+        from .scenario import loads_scenario
+        from .simulation import simulate
+
         scenario = loads_scenario(text)
         pm = make_plugin_manager(autoload=autoload)
         for plugin in plugins:

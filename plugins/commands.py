@@ -9,7 +9,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -24,7 +24,7 @@ from osmodel.kernel.scenario import Scenario, load_scenario, loads_scenario
 from osmodel.kernel.simulation import Simulation, machine_for, simulate
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 

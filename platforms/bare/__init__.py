@@ -1,0 +1,1 @@
+"""The bare platform plugin (being written)."""

@@ -1,0 +1,1 @@
+"""The unix platform plugin (being written)."""
