@@ -105,6 +105,13 @@ class Image:
         return None
 
 
+def _fall_off(k: Kernel, p: Process, a: tuple[Any, ...], r: tuple[int, ...]) -> int:
+    from .process import ExitStatus
+
+    k.exit(p, ExitStatus("normal", 0, reason="end of program"))
+    return 0
+
+
 def _error(message: str, where: Operand | Instruction, expected: str | None = None) -> SourceError:
     return SourceError(message, where.location, expected)
 
@@ -185,10 +192,10 @@ class Linker:
             instant = spec.instant or spec.name == self.exit_op
             for handler in spec.micro or (spec.handler,):
                 code.append((handler, args, results, index, instant))
+        # falling off the end is a normal exit, made the platform's way when it has one
         exit_spec = self.ops.get(self.exit_op)
-        if exit_spec is not None:
-            # falling off the end is a normal exit, as the platform makes one
-            code.append((exit_spec.handler, (0,), (), len(program.instructions), True))
+        end = exit_spec.handler if exit_spec is not None else _fall_off
+        code.append((end, (0,), (), len(program.instructions), True))
         return tuple(code)
 
     def _spec(self, ins: Instruction) -> OpSpec:

@@ -144,3 +144,46 @@ def summary_lines(report: Mapping[str, Any]) -> list[str]:
     if report.get("stopped"):
         lines.append(f"stopped: {report['stopped']}")
     return lines
+
+
+def chapter_lines(report: Mapping[str, Any], events: Sequence[Event]) -> list[str]:
+    """Where the textbook chapter's concepts showed up in this run, in its terms."""
+    processes = report["processes"]
+    programs: dict[str, int] = {}
+    causes: dict[str, int] = {}
+    ends: dict[str, int] = {}
+    for proc in processes:
+        programs[proc["program"]] = programs.get(proc["program"], 0) + 1
+        causes[proc["cause"]] = causes.get(proc["cause"], 0) + 1
+        if proc["exit"] is not None:
+            ends[proc["exit"]["kind"]] = ends.get(proc["exit"]["kind"], 0) + 1
+    states: list[str] = []
+    running = most = 0
+    for event in events:
+        if event.kind != "state":
+            continue
+        new, old = event.info["new"], event.info["old"]
+        if new not in states:
+            states.append(new)
+        running += (new == "running") - (old == "running")
+        most = max(most, running)
+    shared = [f"{name} x{count}" for name, count in sorted(programs.items()) if count > 1]
+    cpus = report["machine"]["cpus"]
+    memory = report["summary"]["memory"]
+
+    def counts(found: Mapping[str, int], order: Sequence[str]) -> str:
+        return ", ".join(f"{k} {found.get(k, 0)}" for k in order)
+
+    return [
+        f"program vs process: {len(programs)} programs ran as {len(processes)} processes"
+        + (f" (one program, many processes: {', '.join(shared)})" if shared else ""),
+        "causes of creation: " + counts(causes, ("boot", "syscall", "user", "batch")),
+        "ways to end: " + counts(ends, ("normal", "error", "fatal", "killed")),
+        "states entered: " + ", ".join(states),
+        f"context switches: {report['summary']['context_switches']}, each saving pc, sp, "
+        "registers, memory map, open files, accounting and scheduling fields",
+        ("one CPU: processes interleaved (concurrency)" if cpus == 1 else
+         f"{cpus} CPUs: up to {most} processes ran at the same time (parallelism)"),
+        f"address spaces: {memory['cow_shares']} copy-on-write shares, "
+        f"{memory['pages_copied']} pages copied on write, {memory['zero_fills']} zero-filled",
+    ]

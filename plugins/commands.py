@@ -18,7 +18,7 @@ from osmodel.kernel import hookimpl
 from osmodel.kernel.cli import AppState, fail
 from osmodel.kernel.errors import OsmodelError, PluginError
 from osmodel.kernel.events import Event
-from osmodel.kernel.render import process_table, summary_lines, trace_lines
+from osmodel.kernel.render import chapter_lines, process_table, summary_lines, trace_lines
 from osmodel.kernel.report import build_report
 from osmodel.kernel.scenario import Scenario, load_scenario, loads_scenario
 from osmodel.kernel.simulation import Simulation, machine_for, simulate
@@ -64,6 +64,7 @@ def render_text(sim: Simulation, report: dict[str, object], *, show_trace: bool 
     if kernel.output:
         lines += ["", "== output", *(f"{t:>6}  {pid:>5}  {text}" for t, pid, text in kernel.output)]
     lines += ["", "== summary", *summary_lines(report)]
+    lines += ["", "== the chapter in this run", *chapter_lines(report, sim.recorder.events)]
     return "\n".join(lines)
 
 
