@@ -35,7 +35,8 @@ class Event:
             out["pid"] = self.pid
         if self.cpu is not None:
             out["cpu"] = self.cpu
-        out.update(self.info)
+        for key, value in self.info.items():
+            out.setdefault(key, value)  # details never hide time, seq or kind
         return out
 
 

@@ -148,7 +148,9 @@ class Kernel:
         self._horizon = INF
         self._preemptive = False
         self._announce: dict[str, bool] = {}
+        #: The process whose instruction is running, and the one running when an error escaped.
         self.current: Process | None = None
+        self.failed_in: Process | None = None
 
     # ------------------------------------------------------------------ events
 
@@ -478,7 +480,8 @@ class Kernel:
         proc.exit = status
         self.counters.ended += 1
         if self.sinks:
-            self.trace("exit", proc.pid, **status.as_dict())
+            self.trace("exit", proc.pid, end=status.kind, code=status.code,
+                       signal=status.signal, reason=status.reason)
         proc.space.release()
         proc.resources.close_all()
         remains = self.hook.osmodel_process_exit(kernel=self, process=proc)
@@ -684,6 +687,8 @@ class Kernel:
                 cpu.gen += 1
                 self._push(end if end < limit else limit, self._step, (cpu, cpu.gen))
                 return
+        except BaseException:
+            self.failed_in = proc  # so an error report can name the process
+            raise
         finally:
             self.current = None
-            # CPU time up to now is the process's; the rest is charged when it leaves

@@ -48,7 +48,7 @@ def describe_event(event: Event) -> str:
         loaded = info["loaded"]
         return head + f"; loaded pc={loaded['pc']} sp={loaded['sp']:#x}"
     if kind == "exit":
-        parts = [f"exit: {info['kind']}"]
+        parts = [f"exit: {info['end']}"]
         if info.get("code") is not None:
             parts.append(f"code {info['code']}")
         if info.get("signal") is not None:

@@ -59,7 +59,7 @@ def guarded(kernel: Kernel | None, action: Any, pm: PluginManager | None = None)
         if blamed is None:
             raise
         plugin, function = blamed
-        current = kernel.current if kernel is not None else None
+        current = (kernel.current or kernel.failed_in) if kernel is not None else None
         raise PluginError(
             plugin, f"{type(error).__name__}: {error}", hook=function,
             time=kernel.now if kernel is not None else None,
