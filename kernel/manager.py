@@ -27,6 +27,7 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("bare", "osmodel.platforms.bare"),
     ("rr", "osmodel.plugins.schedulers.rr"),
     ("commands", "osmodel.plugins.commands"),
+    ("views", "osmodel.plugins.views.commands"),
 )
 #: Set to any non-empty value to skip the ``osmodel`` entry-point group.
 DISABLE_AUTOLOAD_ENV = "OSMODEL_DISABLE_PLUGIN_AUTOLOAD"

@@ -68,21 +68,34 @@ def render_text(sim: Simulation, report: dict[str, object], *, show_trace: bool 
     return "\n".join(lines)
 
 
-def execute(
+def load(path: Path) -> Scenario:
+    """Read a scenario file; a bad one ends the command with its location and exit 2."""
+    try:
+        return load_scenario(path)
+    except OsmodelError as error:
+        raise fail(str(error)) from None
+    except OSError as error:
+        raise fail(f"cannot read {path}: {error.strerror}") from None
+
+
+def perform(
     state: AppState,
     scenario: Scenario,
     *,
-    platform: str | None,
-    cpus: int | None,
-    scheduler: str | None,
-    quantum: int | None,
-    seed: int | None,
-    until: int | None,
-    fmt: Format,
-    trace: Path | None,
-    show_trace: bool = True,
-) -> None:
-    """Run ``scenario`` and print it; errors end with exit status 2 and no partial output."""
+    platform: str | None = None,
+    cpus: int | None = None,
+    scheduler: str | None = None,
+    quantum: int | None = None,
+    seed: int | None = None,
+    until: int | None = None,
+    trace: Path | None = None,
+) -> Simulation:
+    """Run ``scenario`` to its end (or ``until``); every failure ends with exit status 2.
+
+    Nothing is printed here, so a failed run prints nothing on stdout; the
+    trace file, if asked for, is written whole or, after a plugin failure,
+    with the events up to it.
+    """
     if trace is not None and not trace.parent.exists():
         raise fail(f"--trace: directory {trace.parent} does not exist")
     try:
@@ -101,9 +114,13 @@ def execute(
     except OsmodelError as error:
         raise fail(str(error)) from None
     sim.kernel.settle()
-    report = build_report(sim)
     if trace is not None:
         write_atomically(trace, jsonl(sim.recorder.events))
+    return sim
+
+
+def show(sim: Simulation, fmt: Format, *, show_trace: bool = True) -> None:
+    report = build_report(sim)
     if fmt is Format.json:
         typer.echo(json.dumps(report, indent=2))
     else:
@@ -127,15 +144,9 @@ def osmodel_commands(app: typer.Typer) -> None:
         no_trace: bool = typer.Option(False, "--no-trace", help="Text: omit the event trace."),
     ) -> None:
         """Run a scenario and print its trace, process table and summary."""
-        try:
-            loaded = load_scenario(scenario)
-        except OsmodelError as error:
-            raise fail(str(error)) from None
-        except OSError as error:
-            raise fail(f"cannot read {scenario}: {error.strerror}") from None
-        execute(ctx.obj, loaded, platform=platform, cpus=cpus, scheduler=scheduler,
-                quantum=quantum, seed=seed, until=until, fmt=fmt, trace=trace,
-                show_trace=not no_trace)
+        sim = perform(ctx.obj, load(scenario), platform=platform, cpus=cpus,
+                      scheduler=scheduler, quantum=quantum, seed=seed, until=until, trace=trace)
+        show(sim, fmt, show_trace=not no_trace)
 
     @app.command(hidden=True)
     def demo(
@@ -158,8 +169,7 @@ def osmodel_commands(app: typer.Typer) -> None:
             scenario = loads_scenario(text, source=f"<{name} demo>")
         except OsmodelError as error:
             raise fail(f"the {name} demo is broken: {error}") from None
-        execute(state, scenario, platform=name, cpus=None, scheduler=None, quantum=None,
-                seed=None, until=None, fmt=fmt, trace=None)
+        show(perform(state, scenario, platform=name), fmt)
 
     @app.command(name="plugins")
     def list_plugins(ctx: typer.Context) -> None:

@@ -1,0 +1,66 @@
+"""timeline, tree and export: drawn from the same events as the trace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_cli import SCENARIO, osmodel
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "family.toml"
+    path.write_text(SCENARIO)
+    return path
+
+
+def test_timeline_shows_states_and_cpus(scenario: Path) -> None:
+    result = osmodel("timeline", str(scenario), "--width", "20")
+    assert result.code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    main = next(line for line in lines if line.startswith("1 main"))
+    child = next(line for line in lines if line.startswith("2 child"))
+    assert "#" in main and "_" in main  # ran, then blocked waiting
+    assert "_" in child  # its io
+    cpu = next(line for line in lines if line.startswith("cpu0"))
+    assert set(cpu[7:].replace(" ", "")) <= {"1", "2"}
+
+
+def test_perfetto_export_follows_the_trace_event_format(scenario: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run.json"
+    result = osmodel("export", str(scenario), "--to", "perfetto", "-o", str(out))
+    assert result.code == 0, result.stderr
+    trace = json.loads(out.read_text())
+    events = trace["traceEvents"]
+    assert {e["ph"] for e in events} == {"M", "X", "i"}
+    for event in events:
+        assert isinstance(event["pid"], int) and isinstance(event["tid"], int)
+        if event["ph"] == "X":
+            assert event["ts"] >= 0 and event["dur"] > 0
+        if event["ph"] == "i":
+            assert event["s"] == "t"
+    cpu_slices = [e for e in events if e["ph"] == "X" and e["cat"] == "cpu"]
+    busy = sum(e["dur"] for e in cpu_slices)
+    report = json.loads(osmodel("run", str(scenario), "--format", "json").stdout)
+    assert busy == report["summary"]["cpus"][0]["busy"]
+    assert {"create", "exit"} <= {e["name"] for e in events if e["ph"] == "i"}
+
+
+def test_jsonl_and_dot_exports(scenario: Path, tmp_path: Path) -> None:
+    jl = tmp_path / "run.jsonl"
+    assert osmodel("export", str(scenario), "--to", "jsonl", "-o", str(jl)).code == 0
+    assert all(json.loads(line)["kind"] for line in jl.read_text().splitlines())
+    dot = tmp_path / "run.dot"
+    assert osmodel("export", str(scenario), "--to", "dot", "-o", str(dot), "--at", "3").code == 0
+    text = dot.read_text()
+    assert text.startswith('digraph "toy" {') and "p1 -> p2" in text
+
+
+def test_tree_at_a_time_and_bad_output_directory(scenario: Path, tmp_path: Path) -> None:
+    early = osmodel("tree", str(scenario), "--at", "3")
+    assert early.code == 0
+    assert "osmodel tree at time 3" in early.stdout and "2 child" in early.stdout
+    bad = osmodel("export", str(scenario), "--to", "jsonl", "-o", str(tmp_path / "no" / "x"))
+    assert bad.code == 2 and "does not exist" in bad.stderr
