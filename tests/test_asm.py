@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from osmodel.kernel.asm import MEMORY_OPERANDS, format_program, parse, parse_file
 from osmodel.kernel.errors import Location, SourceError
 from osmodel.kernel.program import Instruction, Mem, Operand, Program

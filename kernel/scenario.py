@@ -1,0 +1,788 @@
+"""Scenarios: one TOML file describes the machine, the programs, the files and a timeline.
+
+A scenario is user input, so every mistake in it is a `SourceError` that points
+at the exact line and column to fix.  tomllib reports positions only for
+syntax errors; for everything else `_Locator` scans the text once and records
+where each key, value and table header is, and `_Reader` checks the parsed
+values against the format (docs/scenario.md) while asking the locator where
+to point.  Program code embedded in the file is parsed with its own position
+in the file, so assembler errors point into the TOML file too.
+
+Loading is all or nothing: `load_scenario` either returns a complete, checked
+`Scenario` or raises before building anything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import re
+import tomllib
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, NoReturn
+
+import attrs
+from attrs import field, frozen
+
+from .asm import parse
+from .errors import Location, SourceError
+from .machine import Limits, Machine
+from .program import REGISTERS, Program
+
+__all__ = [
+    "EVENT_KINDS",
+    "KEYS",
+    "Scenario",
+    "TimelineEvent",
+    "load_scenario",
+    "loads_scenario",
+]
+
+#: The kinds of timeline events, in the order the format lists them.
+EVENT_KINDS = ("user", "batch", "key", "kill")
+
+#: Keys a ``[[timeline]]`` entry may use for ``key = ...``.
+KEYS = ("ctrl-c", "ctrl-break", "ctrl-z")
+
+_NOWHERE = Location(None, 1, 1)
+_PROGRAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+_MAX_CPUS = 1024
+
+_TOP_KEYS = ("scenario", "machine", "programs", "files", "timeline")
+_SCENARIO_KEYS = ("title", "description", "platform", "seed")
+_MACHINE_KEYS = (
+    "cpus",
+    "frames",
+    "page_words",
+    "switch_cost",
+    "io_issue_cost",
+    "io_done_cost",
+    "scheduler",
+    "limits",
+)
+_LIMIT_KEYS = ("processes", "time", "user_processes")
+_PROGRAM_KEYS = ("code", "file", "pages")
+_EVENT_KEYS = ("at", *EVENT_KINDS, "background", "args", "signal")
+
+KeyPath = tuple[str | int, ...]
+
+
+@frozen
+class TimelineEvent:
+    """Something that happens from outside the machine at a given time.
+
+    ``kind`` says which fields matter: ``user`` (a command typed at a terminal:
+    program, background, args), ``batch`` (a job submitted: program, args),
+    ``key`` (an interrupt key: key) or ``kill`` (an operator kills a process:
+    target, signal).  The platform decides what each means.
+    """
+
+    time: int
+    kind: str
+    program: str | None = None
+    background: bool = False
+    args: tuple[int, ...] = ()
+    key: str | None = None
+    target: int | str | None = None
+    signal: str | None = None
+    location: Location = field(eq=False, default=_NOWHERE)
+
+
+def _by_time(events: Iterable[TimelineEvent]) -> tuple[TimelineEvent, ...]:
+    """Events sorted by time; equal times keep their order (sorted() is stable)."""
+    return tuple(sorted(events, key=lambda event: event.time))
+
+
+@frozen
+class Scenario:
+    """Everything one run needs besides the platform and plugins.
+
+    ``timeline`` is always sorted by time (stable), however it was built, so
+    the simulation can schedule it in order and equal times keep file order.
+    """
+
+    machine: Machine
+    programs: Mapping[str, Program]
+    timeline: tuple[TimelineEvent, ...] = field(converter=_by_time)
+    files: Mapping[str, tuple[int, ...]] = field(factory=dict)
+    platform: str | None = None
+    seed: int | None = None
+    title: str = ""
+    description: str = ""
+    source: str | None = None
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read a scenario file; program files it names are relative to its directory."""
+    source = os.fspath(path)
+    try:
+        data = Path(source).read_bytes()
+    except OSError as error:
+        raise SourceError(
+            f"cannot read scenario: {error.strerror or error}", Location(source, 1, 1)
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise SourceError(
+            "the scenario is not UTF-8 text", Location(source, line, column), "UTF-8 text"
+        ) from None
+    return loads_scenario(text, source=source, base_dir=Path(source).parent)
+
+
+def loads_scenario(
+    text: str, *, source: str = "<string>", base_dir: Path | None = None
+) -> Scenario:
+    """Read a scenario from text; ``source`` names it in errors, ``base_dir`` anchors ``file =``.
+
+    Without ``base_dir`` program files are looked up in the current directory.
+    """
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message, line, column = _toml_error_position(error, text)
+        raise SourceError(f"invalid TOML: {message}", Location(source, line, column)) from None
+    reader = _Reader(text, source, base_dir if base_dir is not None else Path())
+    return reader.scenario(document)
+
+
+def _toml_error_position(error: tomllib.TOMLDecodeError, text: str) -> tuple[str, int, int]:
+    """The message without its position suffix, and the 1-based line and column.
+
+    Python 3.14 gives ``msg``/``lineno``/``colno``; 3.11 only puts
+    "(at line L, column C)" or "(at end of document)" at the end of the message.
+    """
+    lineno = getattr(error, "lineno", None)
+    colno = getattr(error, "colno", None)
+    msg = getattr(error, "msg", None)
+    if isinstance(lineno, int) and isinstance(colno, int) and isinstance(msg, str):
+        return msg, lineno, colno
+    message = str(error)
+    found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", message, re.DOTALL)
+    if found:
+        return found.group(1), int(found.group(2)), int(found.group(3))
+    found = re.fullmatch(r"(.*) \(at end of document\)", message, re.DOTALL)
+    if found:
+        message = found.group(1)
+    line = text.count("\n") + 1
+    column = len(text) - (text.rfind("\n") + 1) + 1
+    return message, line, column
+
+
+# -- where things are in the text ---------------------------------------------------------
+
+
+class _ScanStop(Exception):
+    """The scanner met something it does not follow; what it found so far stands."""
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# A number, boolean, date or time; a date-time may have one space before its time.
+_SCALAR = re.compile(r"[^\s,\]}#]+(?: [0-9][^\s,\]}#]*)?")
+
+
+class _Locator:
+    """Offsets of keys, values and table headers in TOML text, found by one light scan.
+
+    Paths are the keys from the document root, with the index for an element
+    of an array (``("timeline", 2, "at")``, ``("programs", "p", "code")``).
+    The text has already passed tomllib, so the scan can be simple; if it
+    meets something it does not follow it stops, keeps what it found, and
+    callers fall back to an enclosing table.  It never raises.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.values: dict[KeyPath, int] = {}
+        self.keys: dict[KeyPath, int] = {}
+        self.headers: dict[KeyPath, int] = {}
+        self._arrays: dict[KeyPath, int] = {}  # array of tables -> index of its last element
+        self.pos = 0
+        with contextlib.suppress(_ScanStop, IndexError, ValueError, RecursionError):
+            self._document()
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset."""
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    # -- scanning -------------------------------------------------------------------------
+
+    def _char(self) -> str:
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def _skip(self, *, newlines: bool) -> None:
+        """Skip spaces, tabs and comments, and line ends too if ``newlines``."""
+        text = self.text
+        while self.pos < len(text):
+            char = text[self.pos]
+            if char in " \t":
+                self.pos += 1
+            elif char == "#":
+                end = text.find("\n", self.pos)
+                self.pos = len(text) if end < 0 else end
+            elif newlines and char in "\r\n":
+                self.pos += 1
+            else:
+                return
+
+    def _document(self) -> None:
+        table: KeyPath = ()
+        text = self.text
+        while True:
+            self._skip(newlines=True)
+            if self.pos >= len(text):
+                return
+            start = self.pos
+            if text.startswith("[[", start):
+                self.pos += 2
+                table = self._header(start, array=True)
+            elif text[start] == "[":
+                self.pos += 1
+                table = self._header(start, array=False)
+            else:
+                self._key_value(table)
+            self._skip(newlines=False)
+            if self._char() not in ("", "\n", "\r"):  # not understood: go on at the next line
+                end = text.find("\n", self.pos)
+                self.pos = len(text) if end < 0 else end
+
+    def _header(self, start: int, *, array: bool) -> KeyPath:
+        """Read ``[a.b]`` or ``[[a.b]]`` (after the brackets) and return the table's path."""
+        parts = self._key()
+        resolved: list[str | int] = []
+        for number, (name, offset) in enumerate(parts):
+            resolved.append(name)
+            path = tuple(resolved)
+            self.keys.setdefault(path, offset)
+            if array and number == len(parts) - 1:
+                index = self._arrays.get(path, -1) + 1
+                self._arrays[path] = index
+                self.headers.setdefault(path, start)
+                resolved.append(index)
+            elif path in self._arrays:
+                resolved.append(self._arrays[path])
+        table = tuple(resolved)
+        self.headers.setdefault(table, start)
+        self._skip(newlines=False)
+        closing = "]]" if array else "]"
+        if not self.text.startswith(closing, self.pos):
+            raise _ScanStop
+        self.pos += len(closing)
+        return table
+
+    def _key(self) -> list[tuple[str, int]]:
+        """A dotted key: each part's name and offset."""
+        parts: list[tuple[str, int]] = []
+        while True:
+            self._skip(newlines=False)
+            offset = self.pos
+            char = self._char()
+            if char in ('"', "'"):
+                end = self._string_end(offset)
+                name = tomllib.loads("k = " + self.text[offset:end])["k"]
+                self.pos = end
+            else:
+                found = _BARE_KEY.match(self.text, offset)
+                if not found:
+                    raise _ScanStop
+                name = found.group()
+                self.pos = found.end()
+            parts.append((str(name), offset))
+            self._skip(newlines=False)
+            if self._char() != ".":
+                return parts
+            self.pos += 1
+
+    def _key_value(self, table: KeyPath) -> None:
+        path = table
+        for name, offset in self._key():
+            path = (*path, name)
+            self.keys.setdefault(path, offset)
+        self._skip(newlines=False)
+        if self._char() != "=":
+            raise _ScanStop
+        self.pos += 1
+        self._skip(newlines=False)
+        self._value(path)
+
+    def _value(self, path: KeyPath) -> None:
+        start = self.pos
+        self.values[path] = start
+        char = self._char()
+        if char in ('"', "'"):
+            self.pos = self._string_end(start)
+        elif char == "{":
+            self.pos += 1
+            while True:
+                self._skip(newlines=True)
+                char = self._char()
+                if char == "}":
+                    self.pos += 1
+                    return
+                if char == ",":
+                    self.pos += 1
+                elif not char:
+                    raise _ScanStop
+                else:
+                    self._key_value(path)
+        elif char == "[":
+            self.pos += 1
+            index = 0
+            while True:
+                self._skip(newlines=True)
+                char = self._char()
+                if char == "]":
+                    self.pos += 1
+                    return
+                if char == ",":
+                    self.pos += 1
+                elif not char:
+                    raise _ScanStop
+                else:
+                    self._value((*path, index))
+                    index += 1
+        else:
+            found = _SCALAR.match(self.text, start)
+            if not found:
+                raise _ScanStop
+            self.pos = found.end()
+
+    def _string_end(self, start: int) -> int:
+        """The offset just after the string (any of the four kinds) that starts at ``start``."""
+        text = self.text
+        quote = text[start]
+        basic = quote == '"'
+        if text.startswith(quote * 3, start):
+            index = start + 3
+            while index < len(text):
+                if basic and text[index] == "\\":
+                    index += 2
+                elif text.startswith(quote * 3, index):
+                    end = index + 3
+                    # Up to two more quotes before the delimiter belong to the content.
+                    while end < len(text) and text[end] == quote and end - index < 5:
+                        end += 1
+                    return end
+                else:
+                    index += 1
+            raise _ScanStop
+        index = start + 1
+        while index < len(text) and text[index] != "\n":
+            if basic and text[index] == "\\":
+                index += 2
+            elif text[index] == quote:
+                return index + 1
+            else:
+                index += 1
+        raise _ScanStop
+
+    def content_start(self, path: KeyPath) -> tuple[int, int] | None:
+        """Line and column where the content of the string value at ``path`` begins.
+
+        TOML drops a line end right after an opening triple quote, so such
+        content starts at column 1 of the next line.
+        """
+        offset = self.values.get(path)
+        if offset is None:
+            return None
+        text = self.text
+        quote = text[offset : offset + 3]
+        if quote in ('"""', "'''"):
+            offset += 3
+            if text.startswith("\n", offset):
+                offset += 1
+            elif text.startswith("\r\n", offset):
+                offset += 2
+        else:
+            offset += 1
+        return self.position(offset)
+
+
+# -- checking the values ------------------------------------------------------------------
+
+
+def _is_int(value: object) -> bool:
+    """True for TOML integers; bool is an int subclass in Python but not a number here."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _show(value: object) -> str:
+    """A value as the user wrote it, roughly, for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"' if len(value) <= 40 else f'"{value[:37]}..."'
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a date/time ({value})"
+
+
+def _label(table: KeyPath) -> str:
+    """How messages name a table: ``[machine.limits]``, ``timeline entry 3``."""
+    if not table:
+        return "at the top level"
+    if table[0] == "timeline" and len(table) > 1 and isinstance(table[1], int):
+        return f"in timeline entry {table[1] + 1}"
+    parts = [
+        part if _BARE_KEY.fullmatch(part) else f'"{part}"' for part in (str(item) for item in table)
+    ]
+    return f"in [{'.'.join(parts)}]"
+
+
+class _Reader:
+    """Checks a parsed document and builds the Scenario; every complaint has a location."""
+
+    def __init__(self, text: str, source: str, base_dir: Path) -> None:
+        self.source = source
+        self.base_dir = base_dir
+        self.where = _Locator(text)
+
+    # -- locations and errors -------------------------------------------------------------
+
+    def _location(self, offset: int | None) -> Location | None:
+        if offset is None:
+            return None
+        line, column = self.where.position(offset)
+        return Location(self.source, line, column)
+
+    def value_at(self, path: KeyPath) -> Location:
+        """Where the value at ``path`` is written, or the nearest enclosing place that is."""
+        while path:
+            for found in (self.where.values, self.where.headers, self.where.keys):
+                location = self._location(found.get(path))
+                if location is not None:
+                    return location
+            path = path[:-1]
+        return Location(self.source, 1, 1)
+
+    def key_at(self, path: KeyPath) -> Location:
+        """Where the key of ``path`` is written (for unknown keys)."""
+        return self._location(self.where.keys.get(path)) or self.value_at(path)
+
+    def table_at(self, path: KeyPath) -> Location:
+        """Where a table starts: its header, or its inline value (for missing keys)."""
+        return self._location(self.where.headers.get(path)) or self.value_at(path)
+
+    def fail(self, message: str, location: Location, expected: str | None = None) -> NoReturn:
+        raise SourceError(message, location, expected)
+
+    def bad_value(self, path: KeyPath, value: object, expected: str) -> NoReturn:
+        self.fail(
+            f"invalid value {_show(value)} for {path[-1]!r} {_label(path[:-1])}",
+            self.value_at(path),
+            expected,
+        )
+
+    # -- shapes ---------------------------------------------------------------------------
+
+    def table(self, path: KeyPath, value: object) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            if isinstance(path[-1], int):
+                what = _label(path).removeprefix("in ")
+            else:
+                what = f"{path[-1]!r} {_label(path[:-1])}"
+            self.fail(
+                f"{what} must be a table, not {_show(value)}",
+                self.value_at(path),
+                "a table",
+            )
+        return value
+
+    def known_keys(self, path: KeyPath, table: Mapping[str, Any], known: tuple[str, ...]) -> None:
+        """Reject keys the format does not have, suggesting the closest known one."""
+        for key in table:
+            if key not in known:
+                message = f"unknown key {key!r} {_label(path)}"
+                close = difflib.get_close_matches(key, known, n=1)
+                if close:
+                    message += f"; did you mean {close[0]!r}?"
+                self.fail(message, self.key_at((*path, key)), "one of " + ", ".join(known))
+
+    def integer(self, path: KeyPath, value: object, low: int, high: int | None = None) -> int:
+        if high is not None:
+            expected = f"an integer from {low} to {high}"
+        else:
+            expected = f"an integer >= {low}"
+        if not _is_int(value):
+            self.bad_value(path, value, expected)
+        assert isinstance(value, int)
+        if value < low or (high is not None and value > high):
+            self.bad_value(path, value, expected)
+        return value
+
+    def string(self, path: KeyPath, value: object, *, empty: bool = False) -> str:
+        if not isinstance(value, str) or (not empty and not value):
+            self.bad_value(path, value, "a string" if empty else "a non-empty string")
+        return value
+
+    # -- sections -------------------------------------------------------------------------
+
+    def scenario(self, document: dict[str, Any]) -> Scenario:
+        self.known_keys((), document, _TOP_KEYS)
+        head = self.table(("scenario",), document.get("scenario", {}))
+        self.known_keys(("scenario",), head, _SCENARIO_KEYS)
+        title = self.string(("scenario", "title"), head.get("title", ""), empty=True)
+        description = self.string(
+            ("scenario", "description"), head.get("description", ""), empty=True
+        )
+        platform = head.get("platform")
+        if platform is not None:
+            platform = self.string(("scenario", "platform"), platform)
+        seed = head.get("seed")
+        if seed is not None and not _is_int(seed):
+            self.bad_value(("scenario", "seed"), seed, "an integer")
+        machine = self.machine(document.get("machine", {}))
+        programs = self.programs(document.get("programs"))
+        files = self.files(document.get("files", {}))
+        timeline = self.timeline(document.get("timeline", []), programs)
+        return Scenario(
+            machine,
+            programs,
+            timeline,
+            files,
+            platform=platform,
+            seed=seed,
+            title=title,
+            description=description,
+            source=self.source,
+        )
+
+    def machine(self, value: object) -> Machine:
+        path: KeyPath = ("machine",)
+        table = self.table(path, value)
+        self.known_keys(path, table, _MACHINE_KEYS)
+        defaults = Machine()
+        numbers: dict[str, int] = {}
+        for key, low, high in (
+            ("cpus", 1, _MAX_CPUS),
+            ("frames", 1, None),
+            ("page_words", 1, None),
+            ("switch_cost", 0, None),
+            ("io_issue_cost", 0, None),
+            ("io_done_cost", 0, None),
+        ):
+            if key in table:
+                numbers[key] = self.integer((*path, key), table[key], low, high)
+        words = numbers.get("page_words", defaults.page_words)
+        if words & (words - 1):
+            self.bad_value((*path, "page_words"), words, "a power of two (1, 2, 4, 8, ...)")
+        scheduler, options = self.scheduler(table.get("scheduler", defaults.scheduler))
+        limits = self.limits(table.get("limits", {}))
+        return attrs.evolve(
+            defaults, scheduler=scheduler, scheduler_options=options, limits=limits, **numbers
+        )
+
+    def scheduler(self, value: object) -> tuple[str, dict[str, Any]]:
+        """A scheduler name, or a table with ``name`` whose other keys are its options."""
+        path: KeyPath = ("machine", "scheduler")
+        if isinstance(value, str):
+            return self.string(path, value), {}
+        if not isinstance(value, dict):
+            self.bad_value(path, value, 'a scheduler name, or a table { name = "rr", ... }')
+        if "name" not in value:
+            self.fail(
+                "scheduler table has no 'name'",
+                self.table_at(path),
+                'a scheduler name: { name = "rr", ... }',
+            )
+        name = self.string((*path, "name"), value["name"])
+        options: dict[str, Any] = {}
+        for key, option in value.items():
+            if key == "name":
+                continue
+            if isinstance(option, dict) or not isinstance(option, int | float | str | list):
+                self.bad_value((*path, key), option, "an integer, number, boolean, string or array")
+            options[key] = option
+        return name, options
+
+    def limits(self, value: object) -> Limits:
+        path: KeyPath = ("machine", "limits")
+        table = self.table(path, value)
+        self.known_keys(path, table, _LIMIT_KEYS)
+        bounds: dict[str, int | None] = {}
+        for key, bound in table.items():
+            if bound is False:
+                bounds[key] = None
+            elif not _is_int(bound) or bound < 1:
+                self.bad_value((*path, key), bound, "an integer >= 1, or false for no limit")
+            else:
+                bounds[key] = bound
+        return Limits(**bounds)
+
+    def programs(self, value: object) -> dict[str, Program]:
+        path: KeyPath = ("programs",)
+        if value is None:
+            self.fail(
+                "the scenario has no programs",
+                Location(self.source, 1, 1),
+                "at least one [programs.NAME] table",
+            )
+        table = self.table(path, value)
+        if not table:
+            self.fail(
+                "the scenario has no programs",
+                self.table_at(path),
+                "at least one [programs.NAME] table",
+            )
+        return {name: self.program(name, entry) for name, entry in table.items()}
+
+    def program(self, name: str, value: object) -> Program:
+        path: KeyPath = ("programs", name)
+        if not _PROGRAM_NAME.fullmatch(name):
+            self.fail(
+                f"invalid program name {name!r}",
+                self.key_at(path),
+                "a name of letters, digits, '_', '.' and '-' that starts with a letter or '_'",
+            )
+        table = self.table(path, value)
+        self.known_keys(path, table, _PROGRAM_KEYS)
+        if "code" in table and "file" in table:
+            self.fail(
+                f"program {name!r} has both 'code' and 'file'",
+                self.key_at((*path, "file")),
+                "either code = ... or file = ..., not both",
+            )
+        if "code" in table:
+            code = self.string((*path, "code"), table["code"], empty=True)
+            line, column = self.where.content_start((*path, "code")) or (1, 1)
+            program = parse(code, name, file=self.source, line=line, column=column)
+        elif "file" in table:
+            program = self.program_file(name, self.string((*path, "file"), table["file"]))
+        else:
+            self.fail(
+                f"program {name!r} has no 'code' or 'file'",
+                self.table_at(path),
+                'code = """...""" or file = "NAME.osm"',
+            )
+        if "pages" in table:
+            program = attrs.evolve(program, pages=self.integer((*path, "pages"), table["pages"], 1))
+        return program
+
+    def program_file(self, name: str, relative: str) -> Program:
+        """Parse a program file; its errors point into that file, read errors at ``file =``."""
+        path = self.base_dir / relative
+        where = self.value_at(("programs", name, "file"))
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            self.fail(
+                f"program file not found: {path}", where, f"a file relative to {self.base_dir}/"
+            )
+        except UnicodeDecodeError:
+            self.fail(f"program file {path} is not UTF-8 text", where, "UTF-8 text")
+        except OSError as error:
+            self.fail(f"cannot read program file {path}: {error.strerror or error}", where)
+        return parse(text, name, file=str(path))
+
+    def files(self, value: object) -> dict[str, tuple[int, ...]]:
+        path: KeyPath = ("files",)
+        table = self.table(path, value)
+        files: dict[str, tuple[int, ...]] = {}
+        for name, words in table.items():
+            if not name:
+                self.fail("a file name is empty", self.key_at((*path, name)), "a file name")
+            files[name] = self.integers((*path, name), words, "an array of integers")
+        return files
+
+    def integers(self, path: KeyPath, value: object, expected: str) -> tuple[int, ...]:
+        if not isinstance(value, list):
+            self.bad_value(path, value, expected)
+        for index, item in enumerate(value):
+            if not _is_int(item):
+                self.fail(
+                    f"invalid value {_show(item)} in {path[-1]!r} {_label(path[:-1])}",
+                    self.value_at((*path, index)),
+                    "an integer",
+                )
+        return tuple(value)
+
+    def timeline(self, value: object, programs: Mapping[str, Program]) -> tuple[TimelineEvent, ...]:
+        if not isinstance(value, list):
+            self.bad_value(("timeline",), value, "[[timeline]] tables")
+        return _by_time(self.event(index, entry, programs) for index, entry in enumerate(value))
+
+    def event(self, index: int, value: object, programs: Mapping[str, Program]) -> TimelineEvent:
+        path: KeyPath = ("timeline", index)
+        table = self.table(path, value)
+        self.known_keys(path, table, _EVENT_KEYS)
+        kinds = [kind for kind in EVENT_KINDS if kind in table]
+        if not kinds:
+            self.fail(
+                f"timeline entry {index + 1} says nothing happens",
+                self.table_at(path),
+                "one of " + ", ".join(f"{kind} = ..." for kind in EVENT_KINDS),
+            )
+        if len(kinds) > 1:
+            self.fail(
+                f"timeline entry {index + 1} has both {kinds[0]!r} and {kinds[1]!r}",
+                self.key_at((*path, kinds[1])),
+                "exactly one of " + ", ".join(EVENT_KINDS),
+            )
+        kind = kinds[0]
+        for key, allowed in (
+            ("background", ("user",)),
+            ("args", ("user", "batch")),
+            ("signal", ("kill",)),
+        ):
+            if key in table and kind not in allowed:
+                self.fail(
+                    f"{key!r} does not go with {kind!r} in timeline entry {index + 1}",
+                    self.key_at((*path, key)),
+                    f"{key!r} only with " + " or ".join(allowed),
+                )
+        if "at" not in table:
+            self.fail(
+                f"timeline entry {index + 1} has no time",
+                self.table_at(path),
+                "at = TIME (an integer >= 0)",
+            )
+        time = self.integer((*path, "at"), table["at"], 0)
+        event = TimelineEvent(time, kind, location=self.table_at(path))
+        if kind in ("user", "batch"):
+            program = self.string((*path, kind), table[kind])
+            if program not in programs:
+                known = ", ".join(sorted(programs))
+                close = difflib.get_close_matches(program, list(programs), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self.fail(
+                    f"unknown program {program!r} (the programs are: {known}){hint}",
+                    self.value_at((*path, kind)),
+                    f"one of {known}",
+                )
+            background = table.get("background", False)
+            if not isinstance(background, bool):
+                self.bad_value((*path, "background"), background, "true or false")
+            args = self.integers((*path, "args"), table.get("args", []), "an array of integers")
+            if len(args) > REGISTERS:
+                self.bad_value((*path, "args"), table["args"], f"at most {REGISTERS} integers")
+            return attrs.evolve(event, program=program, background=background, args=args)
+        if kind == "key":
+            key = self.string((*path, "key"), table["key"]).lower()
+            if key not in KEYS:
+                self.bad_value((*path, "key"), table["key"], "one of " + ", ".join(KEYS))
+            return attrs.evolve(event, key=key)
+        target = table["kill"]
+        if isinstance(target, str):
+            if not target:
+                self.fail(
+                    f"kill in timeline entry {index + 1} names no process",
+                    self.value_at((*path, "kill")),
+                    "a process id or a program name",
+                )
+        elif not _is_int(target) or target < 0:
+            self.bad_value((*path, "kill"), target, "a process id (an integer >= 0) or a name")
+        signal = table.get("signal")
+        if signal is not None:
+            signal = self.string((*path, "signal"), signal)
+        return attrs.evolve(event, target=target, signal=signal)
