@@ -177,3 +177,20 @@ def test_decision_objects_are_called_directly_not_through_pluggy() -> None:
     kernel.run()
     # a thousand ticks of running, one process: only the exit decision goes through pluggy
     assert monitored == ["osmodel_process_exit"]
+
+
+def test_the_shipped_pytest_fixtures_run_programs(osmodel_run: Any) -> None:
+    sim = osmodel_run({"main": "spawn kid -> r1\nwait r1 -> r2\nprint r2\nexit 0",
+                       "kid": "cpu 2\nexit 5"},
+                      platform="toy", plugins=(toyplatform,), pm_builtins=CORE_ONLY)
+    assert [text for *_, text in sim.kernel.output] == ["5"]
+    assert [p.name for p in sim.processes()] == ["main", "kid"]
+    assert {e.kind for e in sim.recorder.events} >= {"create", "exit", "switch"}
+
+
+def test_the_shipped_scenario_fixture(osmodel_scenario: Any) -> None:
+    text = '[scenario]\nplatform = "toy"\n[programs.main]\ncode = "cpu 3"\n' \
+           '[[timeline]]\nat = 4\nuser = "main"\n'
+    sim = osmodel_scenario(text, plugins=(toyplatform,))
+    (proc,) = sim.processes()
+    assert (proc.acct.created, proc.acct.ended, proc.exit.kind) == (4, 7, "normal")
