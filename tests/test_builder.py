@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from osmodel.kernel.asm import MEMORY_OPERANDS, format_operand, format_program, is_name, parse
 from osmodel.kernel.builder import ProgramBuilder, Str
 from osmodel.kernel.errors import Location, SourceError
