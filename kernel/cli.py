@@ -57,6 +57,22 @@ def plugin_options(argv: Sequence[str]) -> list[str]:
     return values
 
 
+def with_default_command(argv: Sequence[str]) -> list[str]:
+    """``osmodel --platform NAME`` with no command means ``osmodel --platform NAME demo``."""
+    args = list(argv)
+    rest = iter(args)
+    for arg in rest:
+        if arg in ("--platform", "-p", "--plugin"):
+            next(rest, None)
+        elif not arg.startswith("-"):
+            return args  # a command was given
+        elif arg in ("--help", "--version"):
+            return args
+    if any(a == "--platform" or a.startswith("--platform=") for a in args):
+        args.append("demo")
+    return args
+
+
 def build_app(pm: PluginManager) -> typer.Typer:
     app = typer.Typer(
         name="osmodel",
@@ -82,13 +98,7 @@ def build_app(pm: PluginManager) -> typer.Typer:
             raise typer.Exit()
         ctx.obj = AppState(pm, platform)
         if ctx.invoked_subcommand is None:
-            if platform is None:
-                typer.echo(ctx.get_help())
-                raise typer.Exit()
-            demo = next((c for c in app.registered_commands if c.name == "demo"), None)
-            if demo is None or demo.callback is None:
-                raise fail("no plugin offers the demo command (is `commands` blocked?)")
-            ctx.invoke(demo.callback)
+            typer.echo(ctx.get_help())
 
     pm.hook.osmodel_commands(app=app)
     return app
@@ -105,4 +115,4 @@ def main(argv: Sequence[str] | None = None) -> None:
     for warning in pm.warnings:
         typer.echo(f"osmodel: warning: {warning}", err=True)
     app = build_app(pm)
-    app(args=args, prog_name="osmodel")
+    app(args=with_default_command(args), prog_name="osmodel")

@@ -164,7 +164,11 @@ def osmodel_commands(app: typer.Typer) -> None:
         name = state.platform or ""
         if name not in known:
             raise fail(f"unknown platform {name!r}; installed: {', '.join(sorted(known))}")
-        text = known[name].demo()
+        try:
+            text = known[name].demo()
+        except NotImplementedError:
+            raise fail(f"platform {name} has no demo; run a scenario with "
+                       f"`osmodel --platform {name} run SCENARIO`") from None
         try:
             scenario = loads_scenario(text, source=f"<{name} demo>")
         except OsmodelError as error:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from osmodel.kernel.cli import build_app, plugin_options
+from osmodel.kernel.cli import build_app, plugin_options, with_default_command
 from osmodel.kernel.manager import DISABLE_AUTOLOAD_ENV, make_plugin_manager
 
 SCENARIO = """\
@@ -52,7 +52,7 @@ def osmodel(*args: str) -> Result:
     argv = ["-p", "toyplatform", *args]
     runner = CliRunner(env={DISABLE_AUTOLOAD_ENV: "1"})
     pm = make_plugin_manager(plugin_options(argv), autoload=False)
-    result = runner.invoke(build_app(pm), argv)
+    result = runner.invoke(build_app(pm), with_default_command(argv))
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Result(result.exit_code, result.stdout, result.stderr)
@@ -160,3 +160,11 @@ def test_version_and_help() -> None:
     assert version.code == 0 and version.stdout.startswith("osmodel ")
     help_ = osmodel()
     assert help_.code == 0 and "run" in help_.stdout
+
+
+def test_a_platform_without_a_demo_says_so() -> None:
+    result = osmodel("--platform", "toy")
+    assert result.code == 2
+    assert "platform toy has no demo" in result.stderr
+    unknown = osmodel("--platform", "vms")
+    assert unknown.code == 2 and "unknown platform 'vms'" in unknown.stderr
