@@ -42,7 +42,7 @@ def describe_event(event: Event) -> str:
         if saved:
             head += (f"; saved pc={saved['pc']} sp={saved['sp']:#x} "
                      f"{_registers(saved['registers'])}"
-                     f"; memory {', '.join(saved['memory'])}"
+                     f"; memory {', '.join(saved['memory']) or 'released'}"
                      f"; open {', '.join(saved['resources']) or 'nothing'}"
                      f"; cpu time {saved['accounting']['cpu']}")
         loaded = info["loaded"]
