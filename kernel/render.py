@@ -160,6 +160,8 @@ def chapter_lines(report: Mapping[str, Any], events: Sequence[Event]) -> list[st
     states: list[str] = []
     running = most = 0
     for event in events:
+        if event.kind == "create" and "new" not in states:
+            states.append("new")
         if event.kind != "state":
             continue
         new, old = event.info["new"], event.info["old"]
