@@ -1,0 +1,173 @@
+"""The UNIX platform: the class the kernel instantiates, with its hook implementations.
+
+Everything here is a thin dispatch to the modules that hold the rules
+(creation, signals, waiting, groups, boot, tree), so that the hooks a third
+party would write are easy to read on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from osmodel.kernel import hookimpl
+from osmodel.kernel.errors import ConfigError
+from osmodel.kernel.platform import Platform
+
+from . import boot, groups, signals, syscalls, tree, waiting
+from .constants import (
+    EBADF,
+    EINVAL,
+    ENOENT,
+    SIGINT,
+    SIGKILL,
+    SIGQUIT,
+    SIGTSTP,
+    STOPPED,
+    ZOMBIE,
+    constants,
+    signal_number,
+)
+from .proc import UnixSystem, unix
+
+if TYPE_CHECKING:
+    from osmodel.kernel.kernel import Kernel
+    from osmodel.kernel.link import OpSpec
+    from osmodel.kernel.process import Process
+    from osmodel.kernel.states import State
+
+#: Keys at the terminal and the signal each sends to the foreground group (termios
+#: INTR, SUSP, QUIT; a BREAK sends SIGINT when BRKINT is set).
+KEYS = {"ctrl-c": SIGINT, "ctrl-z": SIGTSTP, "ctrl-\\": SIGQUIT, "ctrl-break": SIGINT}
+
+
+class UnixPlatform(Platform):
+    """fork/exec, a process tree under init, zombies, signals, groups and a terminal."""
+
+    name = "unix"
+    summary = ("UNIX: fork (copy-on-write) and exec, a tree under init, zombies and "
+               "waitpid, signals, process groups and a terminal")
+    states = (ZOMBIE, STOPPED)
+
+    def __init__(self, kernel: Kernel) -> None:
+        super().__init__(kernel)
+        self.system = UnixSystem()
+
+    # --- what programs see -----------------------------------------------------------
+
+    def syscalls(self) -> Mapping[str, OpSpec]:
+        return syscalls.table()
+
+    def constants(self) -> Mapping[str, int]:
+        return constants()
+
+    def equivalents(self) -> Mapping[str, str]:
+        # instruction names are case-insensitive, so the table is keyed in lower case
+        table = {
+            "CreateProcess": "fork + exec (or spawn)",
+            "WaitForSingleObject": "waitpid (or wait)",
+            "GetExitCodeProcess": "waitpid, then wexitstatus / wtermsig",
+            "TerminateProcess": "kill with SIGKILL",
+            "ExitProcess": "exit",
+            "DuplicateHandle": "dup (descriptors only; pids need no handle)",
+            "CloseHandle": "close",
+            "OpenProcess": "nothing: kill and waitpid take a pid",
+            "SetConsoleCtrlHandler": "signal SIGINT, LABEL (or sigignore SIGINT)",
+            "GenerateConsoleCtrlEvent": "kill with a negative pid (kill -pgid, SIGINT)",
+            "CreateJobObject": "setpgid (process groups)",
+            "AssignProcessToJobObject": "setpgid",
+            "TerminateJobObject": "kill -pgid, SIGKILL",
+            "ResumeThread": "kill with SIGCONT",
+            "SuspendThread": "kill with SIGSTOP",
+            "CreateFileMapping": "mmap_shared",
+            "MapViewOfFile": "mmap_shared",
+            "GetCurrentProcessId": "getpid",
+        }
+        return {name.lower(): unix for name, unix in table.items()}
+
+    def error_code(self, reason: str) -> int:
+        return {"bad": EBADF, "missing": ENOENT, "mode": EBADF}.get(reason, EINVAL)
+
+    @classmethod
+    def demo(cls) -> str:
+        return resources.files(__package__).joinpath("demo.toml").read_text(encoding="utf-8")
+
+    # --- set-up and creation ---------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def osmodel_boot(self, kernel: Kernel) -> None:
+        boot.boot(kernel)
+
+    @hookimpl(trylast=True)
+    def osmodel_user_command(self, kernel: Kernel, program: str, background: bool,
+                             args: Sequence[int]) -> Process:
+        return boot.user_command(kernel, program, background, args)
+
+    @hookimpl(trylast=True)
+    def osmodel_batch_job(self, kernel: Kernel, program: str, args: Sequence[int]) -> Process:
+        return boot.batch_job(kernel, program, args)
+
+    # --- termination -----------------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def osmodel_process_exit(self, kernel: Kernel, process: Process) -> State | None:
+        return waiting.on_exit(kernel, process)
+
+    @hookimpl
+    def osmodel_process_released(self, kernel: Kernel, process: Process) -> None:
+        waiting.on_released(kernel, process)
+
+    @hookimpl(trylast=True)
+    def osmodel_fault(self, kernel: Kernel, process: Process, fault: str,
+                      detail: Mapping[str, Any]) -> bool:
+        return signals.fault(kernel, process, fault, detail)
+
+    @hookimpl(trylast=True)
+    def osmodel_operator_kill(self, kernel: Kernel, target: Process,
+                              signal: str | None) -> bool:
+        sig = SIGKILL if signal is None else signal_number(signal)
+        if sig is None:
+            raise ConfigError(f"unknown signal {signal!r} (try SIGTERM, TERM or 15)")
+        signals.send(kernel, target, sig, sender="operator")
+        return True
+
+    # --- hierarchy -------------------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def osmodel_parent(self, kernel: Kernel, process: Process) -> int | None:
+        return unix(process).ppid
+
+    @hookimpl(trylast=True)
+    def osmodel_interrupt(self, kernel: Kernel, key: str) -> bool | None:
+        sig = KEYS.get(key)
+        if sig is None:
+            return None
+        term = self.system.terminal
+        if kernel.sinks:
+            kernel.trace("key", None, key=key, tty=term.name, foreground=term.foreground)
+        if term.foreground is not None:
+            groups.signal_group(kernel, term.foreground, sig, sender=term.name)
+        return True
+
+    @hookimpl
+    def osmodel_process_info(self, kernel: Kernel, process: Process) -> Mapping[str, Any]:
+        u = unix(process)
+        info: dict[str, Any] = {"pgid": u.pgid, "sid": u.sid, "uid": u.uid,
+                                "tty": u.tty if groups.has_terminal(kernel, process) else None}
+        if u.status is not None:
+            info["status"] = waiting.shell_status(u.status)
+        return info
+
+    @hookimpl(trylast=True)
+    def osmodel_structure(self, kernel: Kernel) -> Sequence[str]:
+        return tree.render_tree(kernel)
+
+    @hookimpl
+    def osmodel_report(self, kernel: Kernel, report: dict[str, Any]) -> None:
+        term = self.system.terminal
+        report["unix"] = {
+            "tree": tree.render_tree(kernel),
+            "terminal": {"name": term.name, "session": term.session,
+                         "foreground": term.foreground},
+        }
