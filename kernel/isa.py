@@ -180,6 +180,8 @@ def op_ret(k: Kernel, p: Process, a: Args, r: Res) -> int:
         ctx.registers[:] = frame.registers
         if k.sinks:
             k.trace("return", p.pid, pc=frame.pc)
+        if frame.on_return is not None:
+            frame.on_return(p)
         return 0  # free, so the interrupted burst resumes with exactly what it had left
     try:
         target = p.space.read(ctx.sp)

@@ -453,10 +453,12 @@ class Kernel:
             cpu.burst_from = self.now
             self._push(self.now, self._step, (cpu, cpu.gen))
 
-    def divert(self, proc: Process, pc: int) -> None:
-        """Run a handler at ``pc``; its ``ret`` resumes the interrupted code where it was."""
+    def divert(self, proc: Process, pc: int,
+               on_return: Callable[[Process], None] | None = None) -> None:
+        """Run a handler at ``pc``; its ``ret`` resumes the interrupted code where it was,
+        then calls ``on_return(proc)``."""
         ctx = proc.context
-        ctx.frames.append(Frame(ctx.pc, ctx.sp, ctx.burst_left, list(ctx.registers)))
+        ctx.frames.append(Frame(ctx.pc, ctx.sp, ctx.burst_left, list(ctx.registers), on_return))
         ctx.pc = pc
         ctx.burst_left = 0
 

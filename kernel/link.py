@@ -39,6 +39,13 @@ class Reg:
 
 
 @frozen
+class Label:
+    """A label operand where a constant is also allowed (``h``): tells them apart."""
+
+    pc: int
+
+
+@frozen
 class OpSpec:
     """One instruction or system call.
 
@@ -46,7 +53,8 @@ class OpSpec:
     ``?`` marking optional trailing ones and ``*`` any number of values:
       ``v`` a value: register, integer or constant;  ``r`` a register;
       ``l`` a label;  ``p`` a program name;  ``s`` a string;  ``m`` memory;
-      ``c`` a constant (integer, constant name or ``A|B``).
+      ``c`` a constant (integer, constant name or ``A|B``);
+      ``h`` a handler: a label (linked as `Label`) or a constant such as SIG_IGN.
     ``results`` is how many result registers it may write.  ``micro``, when
     given, expands the instruction into several handlers run in turn (an
     ``io`` is issue, wait and completion).  ``group`` sorts the reference.
@@ -73,6 +81,7 @@ class OpSpec:
             "s": "string",
             "m": "memory",
             "c": "constant",
+            "h": "label-or-constant",
             "*": "values...",
         }
         parts = [
@@ -260,6 +269,10 @@ class Linker:
             if k != "reg":
                 raise _error(f"{spec.name} needs a register here", operand, "r0..r15")
             return int(value)  # type: ignore[call-overload]
+        if kind == "h":
+            if k == "name" and value in labels:
+                return Label(labels[str(value)])
+            return self._constant(operand, spec)
         if kind == "l":
             if k != "name":
                 raise _error(f"{spec.name} needs a label here", operand, "a label")

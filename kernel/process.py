@@ -57,6 +57,8 @@ class Frame:
     sp: int
     burst_left: int
     registers: list[int]
+    #: Called when the handler returns (a platform restores a signal mask, say).
+    on_return: Callable[[Process], None] | None = None
 
 
 @define(eq=False)

@@ -36,7 +36,7 @@ from .constants import (
 from .proc import UnixProc, system, unix
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any
 
     from osmodel.kernel.kernel import Kernel
@@ -142,7 +142,10 @@ def deliver(kernel: Kernel, proc: Process) -> None:
             if u.call is not None or proc.state is BLOCKED:
                 _interrupt_call(kernel, proc)
             pc = u.caught[sig]
-            kernel.divert(proc, pc)
+            # the signal is blocked while its handler runs, as sigaction does by default
+            masked = sig not in u.mask
+            u.mask.add(sig)
+            kernel.divert(proc, pc, on_return=_unmasker(kernel, sig) if masked else None)
             if kernel.sinks:
                 kernel.trace("handler", proc.pid, sig=signal_name(sig), pc=pc)
         elif action in (TERM, CORE):
@@ -151,6 +154,14 @@ def deliver(kernel: Kernel, proc: Process) -> None:
         elif action == STOP:
             stop(kernel, proc, sig)
             return
+
+
+def _unmasker(kernel: Kernel, sig: int) -> Callable[[Process], None]:
+    def unmask(proc: Process) -> None:
+        unix(proc).mask.discard(sig)
+        schedule(kernel, proc)  # an instance that came meanwhile is delivered now
+
+    return unmask
 
 
 def _interrupt_call(kernel: Kernel, proc: Process) -> None:

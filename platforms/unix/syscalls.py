@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from osmodel.kernel.files import ResourceError
 from osmodel.kernel.isa import put, val
-from osmodel.kernel.link import OpSpec
+from osmodel.kernel.link import Label, OpSpec
 from osmodel.kernel.memory import MemoryObject
 from osmodel.kernel.process import ExitStatus
 
@@ -23,6 +23,8 @@ from .constants import (
     EBADF,
     EINVAL,
     ESRCH,
+    SIG_DFL,
+    SIG_IGN,
     SIGKILL,
     SIGNALS,
     UNCATCHABLE,
@@ -264,13 +266,19 @@ def _disposition(k: Kernel, p: Process, sig: int, action: str) -> None:
 
 @syscall("signal")
 def sys_signal(k: Kernel, p: Process, a: Args, r: Res) -> int:
+    if not isinstance(a[1], Label):  # signal SIG, SIG_IGN / SIG_DFL
+        if a[1] == SIG_IGN:
+            return sys_sigignore(k, p, a[:1], r)
+        if a[1] == SIG_DFL:
+            return sys_sigdefault(k, p, a[:1], r)
+        raise UnixError(EINVAL, f"{a[1]} is neither a handler, SIG_IGN nor SIG_DFL")
     sig = _signal(val(p, a[0]))
     if sig in UNCATCHABLE:
         raise UnixError(EINVAL, f"{signal_name(sig)} cannot be caught")
     u = unix(p)
-    u.caught[sig] = a[1]
+    u.caught[sig] = a[1].pc
     u.ignored.discard(sig)
-    _disposition(k, p, sig, f"handler at pc {a[1]}")
+    _disposition(k, p, sig, f"handler at pc {a[1].pc}")
     put(p, r, 0)
     return 1
 
@@ -467,8 +475,9 @@ def table() -> dict[str, OpSpec]:
         OpSpec("readcmd", "", 1, sys_readcmd, "Used by the login shell: block until the user "
                "types a foreground command (its process group) or a child can be collected "
                "with waitpid(-1, WNOHANG|WUNTRACED) (0).", group=G, min_results=1),
-        OpSpec("signal", "v,l", 1, sys_signal, "Catch SIG with the handler at LABEL (its ret "
-               "resumes the program); EINVAL for SIGKILL and SIGSTOP.", group=S),
+        OpSpec("signal", "v,h", 1, sys_signal, "Catch SIG with the handler at LABEL (its ret "
+               "resumes the program), or set SIG_IGN / SIG_DFL; EINVAL for SIGKILL and SIGSTOP.",
+               group=S),
         OpSpec("sigignore", "v", 1, sys_sigignore, "Set SIG to SIG_IGN; EINVAL for SIGKILL and "
                "SIGSTOP.", group=S),
         OpSpec("sigdefault", "v", 1, sys_sigdefault, "Set SIG back to SIG_DFL.", group=S),

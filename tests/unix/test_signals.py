@@ -393,3 +393,35 @@ def test_alarm_sends_sigalrm_and_reports_what_was_left(unix):
     # two ticks passed between the two calls (each costs one)
     assert run.out() == ["left 48", "ring", "after alarm"]
     assert run.proc("main").acct.ended >= 10
+
+
+def test_signal_takes_sig_ign_and_sig_dfl_as_well_as_a_handler(unix):
+    ignored = unix(self_signal("SIGTERM", setup="signal SIGTERM, SIG_IGN -> r9"))
+    assert ignored.out() == ["alive", "status 0"]
+    default = unix(self_signal("SIGTERM", setup="signal SIGTERM, SIG_IGN -> r9\n"
+                                                 "        signal SIGTERM, SIG_DFL -> r9"))
+    assert default.out() == ["status 143"]
+
+
+def test_a_signal_is_blocked_while_its_own_handler_runs(unix):
+    # the handler sends itself the same signal: it stays pending until the handler
+    # returns, then runs once more, instead of nesting inside the first run
+    run = unix({"main": """
+        signal SIGUSR1, on_usr1 -> r9
+        getpid -> r3
+        kill r3, SIGUSR1
+        load runs -> r5
+        print "done", r5
+        exit 0
+    on_usr1:
+        load runs -> r5
+        add r5, 1 -> r5
+        store runs, r5
+        print "enter"
+        jgt r5, 1, leave
+        kill r3, SIGUSR1
+        print "leave"
+    leave:
+        ret
+    """})
+    assert run.out() == ["enter", "leave", "enter", "done 2"]
