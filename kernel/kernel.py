@@ -180,11 +180,14 @@ class Kernel:
             for sink in self.sinks:
                 sink.emit(event)
 
-    def run(self, until: int | None = None) -> None:
+    def run(self, until: int | None = None, *,
+            progress: Callable[[Kernel], None] | None = None, every: int = 50_000) -> None:
         """Process events until none are left, or up to simulated time ``until``.
 
         The machine's time limit stops a runaway workload cleanly: the run
         ends with ``stop_reason`` set, and the state is whatever it was.
+        ``progress(kernel)``, when given, is called every ``every`` events
+        (for a progress display); the plain loop pays nothing for it.
         """
         limit = self.machine.limits.time
         horizon = INF if until is None else until
@@ -193,6 +196,7 @@ class Kernel:
         self._horizon = horizon + 1
         heap = self._heap
         pop = heapq.heappop
+        count = 0
         while heap:
             entry = heap[0]
             if entry[0] > horizon:
@@ -204,6 +208,11 @@ class Kernel:
             pop(heap)
             self.now = int(entry[0])
             entry[2](entry[3])
+            if progress is not None:
+                count += 1
+                if count >= every:
+                    count = 0
+                    progress(self)
         self._close_io()
 
     def settle(self) -> None:

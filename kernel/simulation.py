@@ -5,7 +5,7 @@ This is what the command line, the pytest plugin and ``compare`` share.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -31,9 +31,10 @@ class Simulation:
     recorder: Recorder
     history: list[Process] = field(factory=list)
 
-    def run(self, until: int | None = None) -> Simulation:
+    def run(self, until: int | None = None,
+            progress: Callable[[Kernel], None] | None = None) -> Simulation:
         """Run to the end (or to ``until``); a failing plugin becomes a PluginError."""
-        guarded(self.kernel, lambda: self.kernel.run(until))
+        guarded(self.kernel, lambda: self.kernel.run(until, progress=progress))
         return self
 
     def finish(self) -> None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from osmodel.kernel import hookimpl
 from osmodel.kernel.cli import AppState, fail
 from osmodel.kernel.errors import OsmodelError, PluginError
 from osmodel.kernel.events import Event
+from osmodel.kernel.kernel import Kernel
 from osmodel.kernel.render import chapter_lines, process_table, summary_lines, trace_lines
 from osmodel.kernel.report import build_report
 from osmodel.kernel.scenario import Scenario, load_scenario, loads_scenario
@@ -68,6 +71,23 @@ def render_text(sim: Simulation, report: dict[str, object], *, show_trace: bool 
     return "\n".join(lines)
 
 
+@contextmanager
+def progress_display() -> Iterator[Callable[[Kernel], None]]:
+    """A spinner on stderr with the simulated time, for long runs on a terminal."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("simulating: time {task.fields[now]}, "
+                                           "{task.fields[live]} processes"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("run", now=0, live=0)
+
+        def update(kernel: Kernel) -> None:
+            bar.update(task, now=kernel.now, live=len(kernel.processes))
+
+        yield update
+
+
 def load(path: Path) -> Scenario:
     """Read a scenario file; a bad one ends the command with its location and exit 2."""
     try:
@@ -89,6 +109,7 @@ def perform(
     seed: int | None = None,
     until: int | None = None,
     trace: Path | None = None,
+    progress: bool = False,
 ) -> Simulation:
     """Run ``scenario`` to its end (or ``until``); every failure ends with exit status 2.
 
@@ -105,7 +126,11 @@ def perform(
     except OsmodelError as error:
         raise fail(str(error)) from None
     try:
-        sim.run(until)
+        if progress and sys.stderr.isatty() and sys.stdout.isatty():
+            with progress_display() as show_progress:
+                sim.run(until, progress=show_progress)
+        else:
+            sim.run(until)
         sim.finish()
     except PluginError as error:
         if trace is not None:  # keep what was recorded up to the failure
@@ -145,7 +170,8 @@ def osmodel_commands(app: typer.Typer) -> None:
     ) -> None:
         """Run a scenario and print its trace, process table and summary."""
         sim = perform(ctx.obj, load(scenario), platform=platform, cpus=cpus,
-                      scheduler=scheduler, quantum=quantum, seed=seed, until=until, trace=trace)
+                      scheduler=scheduler, quantum=quantum, seed=seed, until=until, trace=trace,
+                      progress=fmt is Format.text)
         show(sim, fmt, show_trace=not no_trace)
 
     @app.command(hidden=True)
