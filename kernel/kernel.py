@@ -646,11 +646,36 @@ class Kernel:
         self._run(cpu)
 
     def _expire(self, cpu: CPU) -> None:
+        """The quantum is used up: back to the ready queue, and the CPU picks again.
+
+        The hottest path of a time-sliced run, so `_leave`, `_enter` and
+        `_dispatch` are written out here (no burst is in flight at this point).
+        """
         proc = cpu.proc
         assert proc is not None
-        self._leave(cpu, READY, "quantum expired", "expired", redispatch=False)
-        self.scheduler.admit(proc, "quantum expired")
-        self._dispatch(cpu)
+        now = self.now
+        acct = proc.acct
+        ran = now - cpu.run_start
+        if ran > 0:
+            acct.cpu += ran
+            cpu.busy += ran
+        else:
+            ran = 0
+        scheduler = self.scheduler
+        scheduler.ran(proc, ran, "expired")
+        cpu.gen += 1
+        cpu.proc = proc.cpu = None
+        proc.state = READY
+        acct.since = now
+        if self.sinks:
+            self.trace("state", proc.pid, cpu.index, old="running", new="ready",
+                       reason="quantum expired")
+        scheduler.admit(proc, "quantum expired")
+        following = scheduler.pick(cpu)
+        if following is None:
+            self._dispatch(cpu)
+        else:
+            self._start(cpu, following)
 
     def _run(self, cpu: CPU) -> None:
         """Execute the process on ``cpu`` until another event must come first."""
