@@ -1,0 +1,174 @@
+"""The Windows platform: the class the kernel instantiates, with its hook implementations.
+
+Everything here is a thin dispatch to the modules that hold the rules
+(creation, handles, lifetime, console, jobs, sections, seh, boot, report),
+so that the hooks a third party would write are easy to read on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from osmodel.kernel import hookimpl
+from osmodel.kernel.platform import Platform
+
+from . import boot, console, lifetime, seh, syscalls
+from . import report as reporting
+from .constants import (
+    CTRL_BREAK_EVENT,
+    CTRL_C_EVENT,
+    ERROR_ACCESS_DENIED,
+    ERROR_FILE_NOT_FOUND,
+    ERROR_INVALID_HANDLE,
+    ERROR_INVALID_PARAMETER,
+    FILE_GENERIC_READ,
+    FILE_GENERIC_WRITE,
+    IDLE,
+    USER_CONSOLE,
+    constants,
+)
+from .proc import WindowsSystem, trace
+
+if TYPE_CHECKING:
+    from osmodel.kernel.kernel import Kernel
+    from osmodel.kernel.link import OpSpec
+    from osmodel.kernel.process import Process
+    from osmodel.kernel.states import State
+
+#: Console keys and the event each sends to every process on the user's console.
+KEYS = {"ctrl-c": CTRL_C_EVENT, "ctrl-break": CTRL_BREAK_EVENT}
+
+
+class WindowsPlatform(Platform):
+    """CreateProcess from an image, no tree, handles with access rights, console events."""
+
+    name = "windows"
+    summary = ("Windows: CreateProcess (a new address space from the image), no hierarchy, "
+               "control through handles that can be passed on, 32-bit exit codes, "
+               "structured exceptions, console control events and job objects")
+    states = (IDLE,)
+    file_rights = FILE_GENERIC_READ | FILE_GENERIC_WRITE
+
+    def __init__(self, kernel: Kernel) -> None:
+        super().__init__(kernel)
+        self.system = WindowsSystem()
+        kernel.pids = self.system.ids
+
+    # --- what programs see -----------------------------------------------------------
+
+    def syscalls(self) -> Mapping[str, OpSpec]:
+        return syscalls.table()
+
+    def constants(self) -> Mapping[str, int]:
+        return constants()
+
+    def equivalents(self) -> Mapping[str, str]:
+        # instruction names are case-insensitive, so the table is keyed in lower case
+        table = {
+            "fork": "CreateProcess (a new process from an image; nothing is copied)",
+            "exec": "CreateProcess (a new process with a new pid)",
+            "execve": "CreateProcess (a new process with a new pid)",
+            "waitpid": "WaitForSingleObject, then GetExitCodeProcess (any handle holder)",
+            "wexitstatus": "GetExitCodeProcess (the whole 32-bit code)",
+            "wifexited": "GetExitCodeProcess (the code says how it ended)",
+            "wifsignaled": "GetExitCodeProcess (the code says how it ended)",
+            "wtermsig": "GetExitCodeProcess (the code says how it ended)",
+            "setpgid": "CREATE_NEW_PROCESS_GROUP or job objects",
+            "setsid": "DETACHED_PROCESS or CREATE_NEW_CONSOLE",
+            "getpgid": "nothing: a console group is fixed at CreateProcess",
+            "tcsetpgrp": "nothing: every process on the console gets Ctrl+C",
+            "signal": "SetConsoleCtrlHandler (Ctrl+C) or try/endtry (faults)",
+            "sigignore": "SetConsoleCtrlHandler NULL, TRUE",
+            "pause": "WaitForSingleObject on an event",
+            "alarm": "WaitForSingleObject with a timeout",
+            "getppid": "none: the creator's pid is only recorded (GetProcessId of a handle)",
+            "pstree": "tasklist (there is no tree)",
+            "dup": "DuplicateHandle",
+            "dup2": "DuplicateHandle",
+            "cloexec": "SetHandleInformation (clear HANDLE_FLAG_INHERIT)",
+            "mmap_shared": "CreateFileMapping + MapViewOfFile (FILE_MAP_WRITE)",
+            "mmap_private": "CreateFileMapping + MapViewOfFile (FILE_MAP_COPY)",
+            "prctl_subreaper": "nothing: nobody is re-parented (jobs group processes)",
+            "getuid": "nothing: access is checked per handle",
+        }
+        return {name.lower(): text for name, text in table.items()}
+
+    def error_code(self, reason: str) -> int:
+        return {"bad": ERROR_INVALID_HANDLE, "missing": ERROR_FILE_NOT_FOUND,
+                "mode": ERROR_ACCESS_DENIED}.get(reason, ERROR_INVALID_PARAMETER)
+
+    @classmethod
+    def demo(cls) -> str:
+        return resources.files(__package__).joinpath("demo.toml").read_text(encoding="utf-8")
+
+    # --- set-up and creation ---------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def osmodel_boot(self, kernel: Kernel) -> None:
+        boot.boot(kernel)
+
+    @hookimpl(trylast=True)
+    def osmodel_user_command(self, kernel: Kernel, program: str, background: bool,
+                             args: Sequence[int]) -> Process | None:
+        return boot.user_command(kernel, program, background, args)
+
+    @hookimpl(trylast=True)
+    def osmodel_batch_job(self, kernel: Kernel, program: str,
+                          args: Sequence[int]) -> Process | None:
+        return boot.batch_job(kernel, program, args)
+
+    # --- termination -----------------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def osmodel_process_exit(self, kernel: Kernel, process: Process) -> State | None:
+        return lifetime.on_exit(kernel, process)
+
+    @hookimpl
+    def osmodel_process_released(self, kernel: Kernel, process: Process) -> None:
+        if process.pid:
+            self.system.ids.free(process.pid)
+
+    @hookimpl(trylast=True)
+    def osmodel_fault(self, kernel: Kernel, process: Process, fault: str,
+                      detail: Mapping[str, Any]) -> bool:
+        return seh.fault(kernel, process, fault, detail)
+
+    @hookimpl(trylast=True)
+    def osmodel_operator_kill(self, kernel: Kernel, target: Process,
+                              signal: str | None) -> bool:
+        boot.operator_kill(kernel, target, signal)
+        return True
+
+    # --- hierarchy: there is none ----------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def osmodel_parent(self, kernel: Kernel, process: Process) -> int | None:
+        return None
+
+    @hookimpl(trylast=True)
+    def osmodel_interrupt(self, kernel: Kernel, key: str) -> bool:
+        event = KEYS.get(key)
+        if event is None:
+            trace(kernel, "ctrl", None, key=key, action="no console event (Ctrl+Z only types "
+                  "an end-of-file character)")
+            return True
+        console.send(kernel, USER_CONSOLE, event, 0, sender=f"key {key}")
+        return True
+
+    @hookimpl
+    def osmodel_process_info(self, kernel: Kernel, process: Process) -> Mapping[str, Any]:
+        return reporting.process_info(kernel, process)
+
+    @hookimpl(trylast=True)
+    def osmodel_structure(self, kernel: Kernel) -> Sequence[str]:
+        return reporting.structure(kernel)
+
+    @hookimpl
+    def osmodel_report(self, kernel: Kernel, report: dict[str, Any]) -> None:
+        report["windows"] = {
+            "structure": reporting.structure(kernel),
+            "handle_graph": reporting.graph(kernel),
+            "named_sections": sorted(self.system.names),
+        }
