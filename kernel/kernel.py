@@ -206,8 +206,11 @@ class Kernel:
                 self.now = int(horizon)
                 break
             pop(heap)
+            arg = entry[3]
+            if arg.__class__ is Timer and arg.cancelled:
+                continue  # a cancelled timer is not an event: the clock does not move
             self.now = int(entry[0])
-            entry[2](entry[3])
+            entry[2](arg)
             if progress is not None:
                 count += 1
                 if count >= every:
@@ -391,20 +394,25 @@ class Kernel:
         if value is not None and ctx.result is not None:
             ctx.registers[ctx.result] = value
         ctx.result = None
-        proc.wakeup = None
+        self._drop_wakeup(proc)
         proc.blocked_on = ""
         self.ready(proc, reason)
 
     def sleep(self, proc: Process, ticks: int, reason: str = "sleep") -> None:
         """Block ``proc`` for ``ticks``; a timer wakes it unless something else does first."""
         self.block(proc, reason)
-        token = proc.wakeup = object()
-        self.after(ticks, self._sleep_done, (proc, token))
+        proc.wakeup = self.after(ticks, self._sleep_done, proc)
 
-    def _sleep_done(self, arg: tuple[Process, object]) -> None:
-        proc, token = arg
-        if proc.wakeup is token:
-            self.wake(proc, "timer")
+    def _sleep_done(self, proc: Process) -> None:
+        proc.wakeup = None
+        self.wake(proc, "timer")
+
+    def _drop_wakeup(self, proc: Process) -> None:
+        """Whatever ended the wait first: a pending sleep timer must not move the clock."""
+        wakeup = proc.wakeup
+        if isinstance(wakeup, Timer):
+            wakeup.cancel()
+        proc.wakeup = None
 
     def start_io(self, proc: Process, ticks: int, device: str = "disk") -> None:
         """Block ``proc`` on a device request that completes after ``ticks``."""
@@ -485,7 +493,7 @@ class Kernel:
             self._leave(proc.cpu, None, status.kind, "exit")
         elif proc.state is READY:
             self.scheduler.remove(proc)
-        proc.wakeup = None
+        self._drop_wakeup(proc)
         proc.pending.clear()
         proc.acct.ended = self.now
         proc.exit = status

@@ -8,7 +8,7 @@ from conftest import toy_kernel
 from osmodel.kernel.events import Recorder
 from osmodel.kernel.kernel import Kernel, ProcessLimit
 from osmodel.kernel.machine import Limits, Machine
-from osmodel.kernel.process import Process
+from osmodel.kernel.process import ExitStatus, Process
 
 
 def start(kernel: Kernel, *names: str) -> list[Process]:
@@ -194,3 +194,20 @@ def test_states_move_new_ready_running_terminated_with_reasons() -> None:
              for e in rec.of_kind("state") if e.pid == proc.pid]
     assert moves == [("new", "ready", "created"), ("ready", "running", "dispatched"),
                      ("running", "terminated", "exit: normal")]
+
+
+def test_a_cancelled_timer_does_not_move_the_clock() -> None:
+    kernel = toy_kernel(jobs(3))
+    start(kernel, "j0")
+    kernel.at(1000, lambda _: None).cancel()
+    kernel.run()
+    assert kernel.now == 3
+
+
+def test_a_sleeper_killed_early_leaves_no_timer_behind() -> None:
+    kernel = toy_kernel({"s": "sleep 5000\nexit 0"})
+    (proc,) = start(kernel, "s")
+    kernel.at(10, lambda p: kernel.exit(p, ExitStatus("killed", 9)), proc)
+    kernel.run()
+    assert proc.acct.ended == 10
+    assert kernel.now == 10
