@@ -246,7 +246,8 @@ def op_open(k: Kernel, p: Process, a: Args, r: Res) -> int:
         description = k.fs.open(a[0], mode)
     except ResourceError as error:
         return _file_error(k, p, r, error)
-    put(p, r, p.resources.add(description, rights=k.platform.file_rights))
+    put(p, r, p.resources.add(description, rights=k.platform.file_rights,
+                              inheritable=k.platform.file_inheritable))
     return 1
 
 

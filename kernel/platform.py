@@ -31,6 +31,9 @@ class Platform:
     states: ClassVar[tuple[State, ...]] = ()
     #: Access rights recorded on a file slot opened by the core's ``open``.
     file_rights: ClassVar[int] = 0
+    #: Whether a slot opened by the core's ``open`` passes to children (UNIX descriptors
+    #: do; Windows handles only when marked inheritable).
+    file_inheritable: ClassVar[bool] = True
 
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel

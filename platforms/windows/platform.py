@@ -50,6 +50,7 @@ class WindowsPlatform(Platform):
                "structured exceptions, console control events and job objects")
     states = (IDLE,)
     file_rights = FILE_GENERIC_READ | FILE_GENERIC_WRITE
+    file_inheritable = False  # CreateFile handles pass to children only when marked
 
     def __init__(self, kernel: Kernel) -> None:
         super().__init__(kernel)

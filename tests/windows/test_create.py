@@ -150,7 +150,8 @@ def test_an_inherited_handle_keeps_its_rights_and_a_file_handle_shares_the_posit
     run = scenario('''
 [programs.main]
 code = """
-        open "data.txt", "r" -> r1
+        open "data.txt", "r" -> r1           ; not inheritable, as CreateFile makes it
+        SetHandleInformation r1, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT
         read r1 -> r2                        ; 10: the position is now 1
         GetCurrentProcess -> r3
         DuplicateHandle r3, r3, r3, SYNCHRONIZE, 0 -> r4
