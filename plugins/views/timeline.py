@@ -25,7 +25,7 @@ def _cells(intervals: Sequence[Interval], clock: int, width: int,
         for column in range(interval.start // step, min(columns, -(-interval.end // step))):
             lo, hi = column * step, (column + 1) * step
             overlap = min(hi, interval.end) - max(lo, interval.start)
-            char = (symbol or SYMBOLS).get(interval.what, interval.what[-1:])
+            char = (symbol or SYMBOLS).get(interval.what, interval.what[:1])
             if overlap > best[column][0]:
                 best[column] = (overlap, char)
     return "".join(char for _, char in best)
