@@ -12,15 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .files import ResourceError
-from .link import OpSpec, Reg
+from .link import Args, OpSpec, Reg, Res
 from .memory import BadAddress, OutOfMemory
 
 if TYPE_CHECKING:
     from .kernel import Kernel
     from .process import Process
-
-Args = tuple[Any, ...]
-Res = tuple[int, ...]
 
 
 def val(proc: Process, operand: Any) -> int:

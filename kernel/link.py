@@ -28,7 +28,10 @@ Code = tuple[tuple["Handler", tuple[Any, ...], tuple[int, ...], int, bool], ...]
 
 #: A handler runs one instruction for ``process`` at the kernel's current time
 #: and returns its cost in ticks (0 for one that blocked or ended the process).
-Handler = Callable[["Kernel", "Process", tuple[Any, ...], tuple[int, ...]], int]
+#: Linked operands and result registers, as a handler receives them.
+Args = tuple[Any, ...]
+Res = tuple[int, ...]
+Handler = Callable[["Kernel", "Process", Args, Res], int]
 
 
 @frozen
@@ -142,7 +145,8 @@ class Linker:
         self.constants = constants
         self.programs = programs
         self.platform = platform
-        self.equivalents = equivalents
+        # instruction names are case-insensitive, so equivalents are looked up in lower case
+        self.equivalents = {name.lower(): own for name, own in equivalents.items()}
         self.exit_op = exit_op
 
     def check(self, program: Program) -> None:

@@ -63,8 +63,7 @@ class UnixPlatform(Platform):
         return constants()
 
     def equivalents(self) -> Mapping[str, str]:
-        # instruction names are case-insensitive, so the table is keyed in lower case
-        table = {
+        return {
             "CreateProcess": "fork + exec (or spawn)",
             "WaitForSingleObject": "waitpid (or wait)",
             "GetExitCodeProcess": "waitpid, then wexitstatus / wtermsig",
@@ -84,7 +83,6 @@ class UnixPlatform(Platform):
             "MapViewOfFile": "mmap_shared",
             "GetCurrentProcessId": "getpid",
         }
-        return {name.lower(): unix for name, unix in table.items()}
 
     def error_code(self, reason: str) -> int:
         return {"bad": EBADF, "missing": ENOENT, "mode": EBADF}.get(reason, EINVAL)

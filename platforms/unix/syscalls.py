@@ -10,11 +10,11 @@ finds the zombie that woke it, and how a call restarts after a handler.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from osmodel.kernel.files import ResourceError
 from osmodel.kernel.isa import put, val
-from osmodel.kernel.link import Label, OpSpec
+from osmodel.kernel.link import Args, Handler, Label, OpSpec, Res
 from osmodel.kernel.memory import MemoryObject
 from osmodel.kernel.process import ExitStatus
 
@@ -40,9 +40,6 @@ if TYPE_CHECKING:
     from osmodel.kernel.kernel import Kernel
     from osmodel.kernel.process import Process
 
-Args = tuple[Any, ...]
-Res = tuple[int, ...]
-Handler = Callable[["Kernel", "Process", Args, Res], int]
 
 
 def trace_error(kernel: Kernel, pid: int, call: str, error: UnixError) -> None:

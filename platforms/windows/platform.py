@@ -66,8 +66,7 @@ class WindowsPlatform(Platform):
         return constants()
 
     def equivalents(self) -> Mapping[str, str]:
-        # instruction names are case-insensitive, so the table is keyed in lower case
-        table = {
+        return {
             "fork": "CreateProcess (a new process from an image; nothing is copied)",
             "exec": "CreateProcess (a new process with a new pid)",
             "execve": "CreateProcess (a new process with a new pid)",
@@ -94,7 +93,6 @@ class WindowsPlatform(Platform):
             "prctl_subreaper": "nothing: nobody is re-parented (jobs group processes)",
             "getuid": "nothing: access is checked per handle",
         }
-        return {name.lower(): text for name, text in table.items()}
 
     def error_code(self, reason: str) -> int:
         return {"bad": ERROR_INVALID_HANDLE, "missing": ERROR_FILE_NOT_FOUND,

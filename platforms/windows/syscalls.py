@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from osmodel.kernel.isa import put, val
-from osmodel.kernel.link import Label, OpSpec
+from osmodel.kernel.link import Args, Handler, Label, OpSpec, Res
 
 from . import console, creation, handles, jobs, lifetime, report, sections, seh, sync
 from .constants import (
@@ -50,9 +50,6 @@ if TYPE_CHECKING:
 
     from .objects import EventObject, JobObject, ThreadObject
 
-Args = tuple[Any, ...]
-Res = tuple[int, ...]
-Handler = Callable[["Kernel", "Process", Args, Res], int]
 
 #: What a user's process may get on a SYSTEM process (Process Security and Access Rights).
 USER_ON_SYSTEM = PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE
