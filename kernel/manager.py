@@ -102,13 +102,18 @@ class PluginManager(pluggy.PluginManager):
         tb: TracebackType | None = error.__traceback__
         frames = list(traceback.walk_tb(tb))
         owners: dict[str, str] = {}
+        packages: list[tuple[str, str]] = []  # a package plugin owns its submodules too
         for name, plugin in self.list_name_plugin():
             owner = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
             owners.setdefault(owner, name)
+            if isinstance(plugin, ModuleType) and hasattr(plugin, "__path__"):
+                packages.append((owner + ".", name))
+        packages.sort(key=lambda item: -len(item[0]))  # the innermost package wins
         for frame, _ in reversed(frames):
             module = frame.f_globals.get("__name__", "")
-            if module in owners:
-                plugin_name = owners[module]
+            plugin_name = owners.get(module) or next(
+                (name for prefix, name in packages if module.startswith(prefix)), None)
+            if plugin_name is not None:
                 origin = self.origins.get(plugin_name)
                 label = self._label(origin) if origin else plugin_name
                 return label, frame.f_code.co_name

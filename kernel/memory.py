@@ -319,6 +319,53 @@ class AddressSpace:
             child._add(Segment(seg.name, seg.start, seg.npages, old.shadow(), True, False))
         return child
 
+    def populate(self) -> int:
+        """Give every page of every private segment a frame of its own, now.
+
+        For platforms without demand paging (exec loads the whole image):
+        an initialised page gets a copy of its words, any other page zeros.
+        Returns the frames allocated; on OutOfMemory the caller releases.
+        """
+        allocated = 0
+        for seg in self.segments:
+            if seg.shared:
+                continue
+            top = seg.obj
+            for index in range(seg.npages):
+                if index not in top.pages:
+                    top.pages[index] = self.pool.allocate(top.lookup(index))
+                    allocated += 1
+        return allocated
+
+    def copy_eagerly(self) -> AddressSpace:
+        """A copy for a child with a new frame for every page it can see (no copy-on-write).
+
+        What fork costs without copy-on-write: time and frames in proportion
+        to the space.  Shared segments stay shared.  Counted in
+        ``pages_copied``; on OutOfMemory nothing stays allocated.
+        """
+        pool = self.pool
+        child = AddressSpace(pool)
+        private: dict[Segment, Segment] = {}
+        for seg in self.segments:
+            if seg.shared:
+                child.map_shared(seg.name, seg.start, seg.npages, seg.obj, writable=seg.writable)
+            else:
+                private[seg] = child.map_private(seg.name, seg.start, seg.npages,
+                                                 writable=seg.writable)
+        copied = 0
+        try:
+            for seg, index, frame in self.frames():
+                target = private.get(seg)
+                if target is not None:
+                    target.obj.pages[index] = pool.allocate(frame)
+                    copied += 1
+        except OutOfMemory:
+            child.release()
+            raise
+        pool.stats.pages_copied += copied
+        return child
+
     def release(self) -> None:
         """Unmap everything (exit or exec): frames no one else maps are freed."""
         for seg in self.segments:

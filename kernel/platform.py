@@ -11,6 +11,7 @@ Built-in platforms use nothing else, so they are models for third parties.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import resources
 from typing import TYPE_CHECKING, ClassVar
 
 from .states import State
@@ -58,5 +59,13 @@ class Platform:
 
     @classmethod
     def demo(cls) -> str:
-        """The TOML text of the scenario ``osmodel --platform NAME`` runs."""
-        raise NotImplementedError(f"platform {cls.name} has no demo scenario")
+        """The TOML text of the scenario ``osmodel --platform NAME`` runs.
+
+        By default, ``demo.toml`` beside the module that defines the class
+        (ship it as package data).
+        """
+        package = cls.__module__.rpartition(".")[0] or cls.__module__
+        try:
+            return resources.files(package).joinpath("demo.toml").read_text(encoding="utf-8")
+        except (FileNotFoundError, ModuleNotFoundError, TypeError):
+            raise NotImplementedError(f"platform {cls.name} has no demo scenario") from None

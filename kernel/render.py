@@ -187,5 +187,6 @@ def chapter_lines(report: Mapping[str, Any], events: Sequence[Event]) -> list[st
         ("one CPU: processes interleaved (concurrency)" if cpus == 1 else
          f"{cpus} CPUs: up to {most} processes ran at the same time (parallelism)"),
         f"address spaces: {memory['cow_shares']} copy-on-write shares, "
-        f"{memory['pages_copied']} pages copied on write, {memory['zero_fills']} zero-filled",
+        f"{memory['cow_faults']} copy-on-write faults, {memory['pages_copied']} pages copied, "
+        f"{memory['zero_fills']} zero-filled",
     ]

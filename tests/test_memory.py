@@ -129,6 +129,44 @@ def test_running_out_of_frames_raises() -> None:
         s.write(addr(2), 1)
 
 
+def test_an_eager_copy_gets_a_frame_for_every_page_at_once() -> None:
+    pool = FramePool(100, WORDS)
+    parent = space(pool)
+    parent.write(addr(1), 7)
+    parent.write(addr(3), 9)
+    child = parent.copy_eagerly()
+    assert pool.stats.pages_copied == 2
+    assert pool.stats.frames_used == 4
+    assert pool.stats.cow_shares == 0
+    child.write(addr(1), 8)  # already its own frame: no fault, no copy
+    assert (pool.stats.cow_faults, pool.stats.frames_used) == (0, 4)
+    assert (parent.read(addr(1)), child.read(addr(1)), child.read(addr(3))) == (7, 8, 9)
+    child.release()
+    assert pool.stats.frames_used == 2
+
+
+def test_an_eager_copy_that_runs_out_of_frames_leaves_nothing_allocated() -> None:
+    pool = FramePool(3, WORDS)
+    parent = space(pool)
+    parent.write(addr(0), 1)
+    parent.write(addr(1), 2)
+    with pytest.raises(OutOfMemory):
+        parent.copy_eagerly()
+    assert pool.stats.frames_used == 2
+
+
+def test_populate_gives_every_private_page_a_frame_holding_its_words() -> None:
+    pool = FramePool(100, WORDS)
+    image = MemoryObject(pool, pages={0: [5] * WORDS}, refs=1, anonymous=False)
+    s = AddressSpace(pool)
+    s.map_private("data", DATA, 3, image)
+    s.map_shared("text", 0, 2, MemoryObject(pool))
+    assert s.populate() == 3
+    assert pool.stats.frames_used == 3
+    assert s.read(addr(0)) == 5 and s.read(addr(2)) == 0
+    assert s.populate() == 0  # nothing left to fill
+
+
 def refs_consistent(spaces: list[AddressSpace]) -> None:
     """Every object's refs equals the segments and shadows that point at it."""
     seen: dict[int, MemoryObject] = {}

@@ -8,7 +8,6 @@ party would write are easy to read on their own.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from osmodel.kernel import hookimpl
@@ -86,10 +85,6 @@ class UnixPlatform(Platform):
 
     def error_code(self, reason: str) -> int:
         return {"bad": EBADF, "missing": ENOENT, "mode": EBADF}.get(reason, EINVAL)
-
-    @classmethod
-    def demo(cls) -> str:
-        return resources.files(__package__).joinpath("demo.toml").read_text(encoding="utf-8")
 
     # --- set-up and creation ---------------------------------------------------------
 

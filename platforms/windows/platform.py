@@ -8,7 +8,6 @@ so that the hooks a third party would write are easy to read on their own.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from osmodel.kernel import hookimpl
@@ -97,10 +96,6 @@ class WindowsPlatform(Platform):
     def error_code(self, reason: str) -> int:
         return {"bad": ERROR_INVALID_HANDLE, "missing": ERROR_FILE_NOT_FOUND,
                 "mode": ERROR_ACCESS_DENIED}.get(reason, ERROR_INVALID_PARAMETER)
-
-    @classmethod
-    def demo(cls) -> str:
-        return resources.files(__package__).joinpath("demo.toml").read_text(encoding="utf-8")
 
     # --- set-up and creation ---------------------------------------------------------
 
