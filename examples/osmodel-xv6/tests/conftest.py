@@ -1,0 +1,43 @@
+"""Fixtures on top of osmodel's own pytest plugin (osmodel_run, osmodel_scenario).
+
+Those two come with osmodel (its ``pytest11`` entry point); these only fill in
+the platform and register this package, as any plugin's tests would.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+from osmodel.kernel.machine import Machine
+from osmodel.kernel.simulation import Simulation
+
+import osmodel_xv6
+
+sys.path.insert(0, str(Path(__file__).parent))  # the tests' helper module
+
+from xv6testing import XV6
+
+
+@pytest.fixture
+def xv6(osmodel_run: Callable[..., Simulation]) -> Callable[..., Simulation]:
+    """``xv6(programs, start=("main",), machine=..., until=...)``: run on the xv6 platform."""
+
+    def run(programs: Mapping[str, str], *, start: tuple[str, ...] = ("main",),
+            machine: Machine = XV6, until: int | None = None) -> Simulation:
+        return osmodel_run(programs, platform="xv6", start=start, machine=machine,
+                           plugins=(osmodel_xv6,), until=until)
+
+    return run
+
+
+@pytest.fixture
+def scenario(osmodel_scenario: Callable[..., Simulation]) -> Callable[..., Simulation]:
+    """``scenario(toml_text, platform="xv6")``: run a scenario with this package registered."""
+
+    def run(text: str, *, platform: str | None = "xv6", until: int | None = None) -> Simulation:
+        return osmodel_scenario(text, platform=platform, plugins=(osmodel_xv6,), until=until)
+
+    return run
