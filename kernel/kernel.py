@@ -14,7 +14,8 @@ services, documented in docs/plugins.md) and through the hooks in hookspecs.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from attrs import define, field
@@ -148,6 +149,8 @@ class Kernel:
         self._horizon = INF
         self._preemptive = False
         self._announce: dict[str, bool] = {}
+        #: PCB fields given to every process created now (see `launching`).
+        self._launch: tuple[tuple[str, Any], ...] = ()
         #: The process whose instruction is running, and the one running when an error escaped.
         self.current: Process | None = None
         self.failed_in: Process | None = None
@@ -300,6 +303,8 @@ class Kernel:
             platform=platform,
         )
         proc.context.sp = self.stack_top()
+        for field_name, value in self._launch:
+            setattr(proc, field_name, value)
         proc.acct.created = proc.acct.since = self.now
         self.processes[pid] = proc
         self.counters.created += 1
@@ -326,6 +331,20 @@ class Kernel:
         ctx.registers[:] = [0] * len(ctx.registers)
         ctx.sp = self.stack_top()
         ctx.frames.clear()
+
+    @contextmanager
+    def launching(self, attributes: Iterable[tuple[str, Any]]) -> Iterator[None]:
+        """Processes created inside start with these scheduling fields set.
+
+        How an outside event gives the job it starts a priority, nice value,
+        tickets, expected length or affinity, whichever platform creates it:
+        the scheduler sees them from the first ``admit``.
+        """
+        saved, self._launch = self._launch, tuple(attributes)
+        try:
+            yield
+        finally:
+            self._launch = saved
 
     def live(self) -> Iterator[Process]:
         """Processes that have not ended, by pid."""
@@ -358,8 +377,9 @@ class Kernel:
 
     def _offer(self, proc: Process) -> None:
         if self._idle:
+            allowed = proc.affinity
             for cpu in self._idle:
-                if not cpu.dispatching:
+                if not cpu.dispatching and (allowed is None or cpu.index in allowed):
                     cpu.dispatching = True
                     self._push(self.now, self._dispatch, cpu)
                     return

@@ -135,6 +135,10 @@ class Process:
     level: int = 0
     tickets: int = 100
     vruntime: float = 0.0
+    #: The CPU demand the job declares: the oracle that SJF and STCF read (None: unknown).
+    expected: int | None = None
+    #: The CPUs this process may run on (None: any); schedulers honour it.
+    affinity: frozenset[int] | None = None
     sched: Any = None
     qtoken: int = 0
     # runtime links

@@ -65,7 +65,9 @@ _MACHINE_KEYS = (
 )
 _LIMIT_KEYS = ("processes", "time", "user_processes")
 _PROGRAM_KEYS = ("code", "file", "pages")
-_EVENT_KEYS = ("at", *EVENT_KINDS, "background", "args", "signal")
+#: Scheduling attributes a ``user`` or ``batch`` entry may give the process it starts.
+LAUNCH_KEYS = ("priority", "nice", "tickets", "length", "cpus")
+_EVENT_KEYS = ("at", *EVENT_KINDS, "background", "args", "signal", *LAUNCH_KEYS)
 
 KeyPath = tuple[str | int, ...]
 
@@ -88,6 +90,9 @@ class TimelineEvent:
     key: str | None = None
     target: int | str | None = None
     signal: str | None = None
+    #: Scheduling attributes for the process a user or batch event starts, as
+    #: PCB field names (``priority``, ``nice``, ``tickets``, ``expected``, ``affinity``).
+    launch: tuple[tuple[str, Any], ...] = ()
     location: Location = field(eq=False, default=_NOWHERE)
 
 
@@ -545,7 +550,7 @@ class _Reader:
         machine = self.machine(document.get("machine", {}))
         programs = self.programs(document.get("programs"))
         files = self.files(document.get("files", {}))
-        timeline = self.timeline(document.get("timeline", []), programs)
+        timeline = self.timeline(document.get("timeline", []), programs, machine.cpus)
         return Scenario(
             machine,
             programs,
@@ -707,12 +712,40 @@ class _Reader:
                 )
         return tuple(value)
 
-    def timeline(self, value: object, programs: Mapping[str, Program]) -> tuple[TimelineEvent, ...]:
+    def timeline(self, value: object, programs: Mapping[str, Program],
+                 cpus: int) -> tuple[TimelineEvent, ...]:
         if not isinstance(value, list):
             self.bad_value(("timeline",), value, "[[timeline]] tables")
-        return _by_time(self.event(index, entry, programs) for index, entry in enumerate(value))
+        return _by_time(self.event(index, entry, programs, cpus)
+                        for index, entry in enumerate(value))
 
-    def event(self, index: int, value: object, programs: Mapping[str, Program]) -> TimelineEvent:
+    def launch(self, path: KeyPath, table: Mapping[str, Any],
+               cpus: int) -> tuple[tuple[str, Any], ...]:
+        """The scheduling attributes of a user or batch entry, as PCB fields."""
+        found: list[tuple[str, Any]] = []
+        if "priority" in table:
+            found.append(("priority", self.integer((*path, "priority"), table["priority"],
+                                                   -1000, 1000)))
+        if "nice" in table:
+            found.append(("nice", self.integer((*path, "nice"), table["nice"], -20, 19)))
+        if "tickets" in table:
+            found.append(("tickets", self.integer((*path, "tickets"), table["tickets"], 1)))
+        if "length" in table:
+            found.append(("expected", self.integer((*path, "length"), table["length"], 0)))
+        if "cpus" in table:
+            allowed = self.integers((*path, "cpus"), table["cpus"], "an array of CPU numbers")
+            for index, cpu in enumerate(allowed):
+                if not 0 <= cpu < cpus:
+                    self.fail(f"no CPU {cpu} in 'cpus' {_label(path)} (the machine has {cpus})",
+                              self.value_at((*path, "cpus", index)),
+                              f"a CPU number from 0 to {cpus - 1}")
+            if not allowed:
+                self.bad_value((*path, "cpus"), table["cpus"], "at least one CPU number")
+            found.append(("affinity", frozenset(allowed)))
+        return tuple(found)
+
+    def event(self, index: int, value: object, programs: Mapping[str, Program],
+              cpus: int = 1) -> TimelineEvent:
         path: KeyPath = ("timeline", index)
         table = self.table(path, value)
         self.known_keys(path, table, _EVENT_KEYS)
@@ -734,6 +767,7 @@ class _Reader:
             ("background", ("user",)),
             ("args", ("user", "batch")),
             ("signal", ("kill",)),
+            *((key, ("user", "batch")) for key in LAUNCH_KEYS),
         ):
             if key in table and kind not in allowed:
                 self.fail(
@@ -766,7 +800,8 @@ class _Reader:
             args = self.integers((*path, "args"), table.get("args", []), "an array of integers")
             if len(args) > REGISTERS:
                 self.bad_value((*path, "args"), table["args"], f"at most {REGISTERS} integers")
-            return attrs.evolve(event, program=program, background=background, args=args)
+            return attrs.evolve(event, program=program, background=background, args=args,
+                                launch=self.launch(path, table, cpus))
         if kind == "key":
             key = self.string((*path, "key"), table["key"]).lower()
             if key not in KEYS:

@@ -127,11 +127,13 @@ def _outside(kernel: Kernel, event: TimelineEvent) -> None:
                  key=event.key, target=event.target, signal=event.signal,
                  background=event.background)
     if event.kind == "user":
-        done = hook.osmodel_user_command(kernel=kernel, program=event.program,
-                                         background=event.background, args=list(event.args))
+        with kernel.launching(event.launch):
+            done = hook.osmodel_user_command(kernel=kernel, program=event.program,
+                                             background=event.background, args=list(event.args))
     elif event.kind == "batch":
-        done = hook.osmodel_batch_job(kernel=kernel, program=event.program,
-                                      args=list(event.args))
+        with kernel.launching(event.launch):
+            done = hook.osmodel_batch_job(kernel=kernel, program=event.program,
+                                          args=list(event.args))
     elif event.kind == "key":
         done = hook.osmodel_interrupt(kernel=kernel, key=event.key)
     else:

@@ -211,3 +211,23 @@ def test_a_sleeper_killed_early_leaves_no_timer_behind() -> None:
     kernel.run()
     assert proc.acct.ended == 10
     assert kernel.now == 10
+
+
+def test_processes_created_while_launching_get_its_fields_and_others_do_not() -> None:
+    kernel = toy_kernel(jobs(4, 4))
+    with kernel.launching([("tickets", 7), ("expected", 4), ("affinity", frozenset({0}))]):
+        (first,) = start(kernel, "j0")
+    (second,) = start(kernel, "j1")
+    assert (first.tickets, first.expected, first.affinity) == (7, 4, frozenset({0}))
+    assert (second.tickets, second.expected, second.affinity) == (100, None, None)
+
+
+def test_a_new_process_is_offered_only_to_an_idle_cpu_it_may_run_on() -> None:
+    recorder = Recorder()
+    kernel = toy_kernel(jobs(6, 6), Machine(cpus=2), sinks=(recorder,))
+    with kernel.launching([("affinity", frozenset({1}))]):
+        start(kernel, "j0", "j1")
+    kernel.run()
+    cpus = {e.cpu for e in recorder.of_kind("state") if e.info["new"] == "running"}
+    assert cpus == {1}
+    assert kernel.now == 12  # CPU 0 stayed idle: the two jobs shared CPU 1

@@ -277,6 +277,17 @@ def test_scenario_not_utf8(tmp_path: Path) -> None:
     assert info.value.location == Location(str(path), 2, 13)
 
 
+def test_timeline_entries_carry_scheduling_attributes_as_pcb_fields() -> None:
+    scenario = loads_scenario(
+        "[machine]\ncpus = 4\n" + PROGRAM
+        + ENTRY + "priority = -3\nnice = 5\ntickets = 50\nlength = 300\ncpus = [3, 1]\n"
+        + ENTRY.replace("user", "batch"))
+    first, second = scenario.timeline
+    assert dict(first.launch) == {"priority": -3, "nice": 5, "tickets": 50, "expected": 300,
+                                  "affinity": frozenset({1, 3})}
+    assert second.launch == ()
+
+
 # -- errors ---------------------------------------------------------------------------------
 
 ENTRY = '[[timeline]]\nat = 0\nuser = "p"\n'
@@ -382,6 +393,16 @@ BAD = [
                  id="too-many-args"),
     pytest.param(PROGRAM + ENTRY + "background = 1\n", 6, 14, "'background'", "true or false",
                  id="background-int"),
+    pytest.param(PROGRAM + ENTRY + "tickets = 0\n", 6, 11, "'tickets' in timeline entry 1",
+                 "an integer >= 1", id="tickets-0"),
+    pytest.param(PROGRAM + ENTRY + "nice = 20\n", 6, 8, "'nice'", "from -20 to 19",
+                 id="nice-20"),
+    pytest.param(PROGRAM + ENTRY + "cpus = [0, 1]\n", 6, 12, "no CPU 1 in 'cpus' in timeline "
+                 "entry 1 (the machine has 1)", "from 0 to 0", id="affinity-no-such-cpu"),
+    pytest.param(PROGRAM + ENTRY + "cpus = []\n", 6, 8, "'cpus'", "at least one",
+                 id="affinity-empty"),
+    pytest.param(PROGRAM + '[[timeline]]\nat = 0\nkey = "ctrl-c"\npriority = 1\n', 6, 1,
+                 "'priority' does not go with 'key'", "user or batch", id="priority-key"),
     pytest.param(PROGRAM + '[[timeline]]\nat = 0\nkey = "ctrl-x"\n', 5, 7, "ctrl-x",
                  "ctrl-c, ctrl-break, ctrl-z", id="bad-key"),
     pytest.param(PROGRAM + ENTRY + ENTRY + ENTRY.replace("user", "usr"), 11, 1,
@@ -494,3 +515,18 @@ def test_locator_finds_values_under_any_key(entries: list[tuple[str, str, int]])
     for path, (line, column, value) in wanted.items():
         assert locator.position(locator.values[path]) == (line, column)
         assert text.split("\n")[line - 1][column - 1 :] == str(value)
+
+
+@pytest.mark.parametrize("platform", ["unix", "windows"])
+@pytest.mark.parametrize("kind", ["user", "batch"])
+def test_the_job_an_event_starts_gets_its_scheduling_attributes(platform: str, kind: str) -> None:
+    from osmodel.kernel.simulation import simulate
+
+    scenario = loads_scenario(
+        '[programs.job]\ncode = "cpu 3\\nexit 0"\n'
+        f'[[timeline]]\nat = 1\n{kind} = "job"\ntickets = 42\nlength = 3\npriority = 2\n')
+    sim = simulate(scenario, platform=platform)
+    (job,) = [p for p in sim.processes() if p.name == "job"]
+    assert (job.tickets, job.expected, job.priority) == (42, 3, 2)
+    others = [p for p in sim.processes() if p.name != "job"]
+    assert others and all(p.tickets == 100 and p.expected is None for p in others)
