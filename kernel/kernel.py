@@ -568,9 +568,11 @@ class Kernel:
             return
         if cpu in self._idle:
             self._idle.remove(cpu)
-        self._start(cpu, proc)
+        if self._start(cpu, proc):
+            self._run(cpu)
 
-    def _start(self, cpu: CPU, proc: Process) -> None:
+    def _start(self, cpu: CPU, proc: Process) -> bool:
+        """Put ``proc`` on ``cpu``; True when it runs now (no switch cost to pay first)."""
         now = self.now
         acct = proc.acct
         acct.ready += now - acct.since
@@ -604,8 +606,8 @@ class Kernel:
             cpu.gen += 1
             cpu.stepping = False
             self._push(begin, self._begin, (cpu, cpu.gen))
-        else:
-            self._run(cpu)
+            return False
+        return True
 
     def _begin(self, arg: tuple[CPU, int]) -> None:
         cpu, gen = arg
@@ -673,9 +675,10 @@ class Kernel:
         cpu.stepping = False
         self._run(cpu)
 
-    def _expire(self, cpu: CPU) -> None:
+    def _expire(self, cpu: CPU) -> bool:
         """The quantum is used up: back to the ready queue, and the CPU picks again.
 
+        True when the CPU has a process to run now.
         The hottest path of a time-sliced run, so `_leave`, `_enter` and
         `_dispatch` are written out here (no burst is in flight at this point).
         """
@@ -702,57 +705,67 @@ class Kernel:
         following = scheduler.pick(cpu)
         if following is None:
             self._dispatch(cpu)
-        else:
-            self._start(cpu, following)
+            return False
+        return self._start(cpu, following)
 
     def _run(self, cpu: CPU) -> None:
-        """Execute the process on ``cpu`` until another event must come first."""
-        proc = cpu.proc
-        assert proc is not None
-        ctx = proc.context
+        """Execute the process on ``cpu`` until another event must come first.
+
+        A slice that ends before any other event is due ends here, and the
+        next process starts in the same loop: a time-sliced CPU-bound run
+        costs no heap event per slice.
+        """
         heap = self._heap
-        limit = cpu.slice_end
-        now = self.now
-        self.current = proc
         try:
-            while True:
-                if proc.pending:
-                    actions, proc.pending = proc.pending, []
-                    for action in actions:
-                        action(proc)
+            while True:  # one round per process this CPU runs without an event
+                proc = cpu.proc
+                assert proc is not None
+                ctx = proc.context
+                limit = cpu.slice_end
+                now = self.now
+                self.current = proc
+                while True:
+                    if proc.pending:
+                        actions, proc.pending = proc.pending, []
+                        for action in actions:
+                            action(proc)
+                            if proc.cpu is not cpu:
+                                return
+                    left = ctx.burst_left
+                    if not left:
+                        entry = proc.image.code[ctx.pc]
+                        if now >= limit and not entry[4]:
+                            break
+                        ctx.pc += 1
+                        left = entry[0](self, proc, entry[1], entry[2])
                         if proc.cpu is not cpu:
                             return
-                left = ctx.burst_left
-                if not left:
-                    entry = proc.image.code[ctx.pc]
-                    if now >= limit and not entry[4]:
-                        self._expire(cpu)
-                        return
-                    ctx.pc += 1
-                    left = entry[0](self, proc, entry[1], entry[2])
-                    if proc.cpu is not cpu:
-                        return
-                    if not left:
+                        if not left:
+                            continue
+                        ctx.burst_left = left
+                    elif now >= limit:
+                        break
+                    end = now + left
+                    bound = heap[0][0] if heap else INF
+                    if bound > self._horizon:
+                        bound = self._horizon
+                    if end < bound and end < limit:
+                        now = self.now = end
+                        ctx.burst_left = 0
                         continue
-                    ctx.burst_left = left
-                elif now >= limit:
-                    self._expire(cpu)
+                    if limit < bound:  # the slice ends first, and nothing else happens till then
+                        ctx.burst_left = end - limit
+                        now = self.now = limit
+                        continue
+                    cpu.burst_from = now
+                    cpu.stepping = True
+                    cpu.gen += 1
+                    self._push(end if end < limit else limit, self._step, (cpu, cpu.gen))
                     return
-                end = now + left
-                bound = heap[0][0] if heap else INF
-                if bound > self._horizon:
-                    bound = self._horizon
-                if end < bound and end < limit:
-                    now = self.now = end
-                    ctx.burst_left = 0
-                    continue
-                cpu.burst_from = now
-                cpu.stepping = True
-                cpu.gen += 1
-                self._push(end if end < limit else limit, self._step, (cpu, cpu.gen))
-                return
+                if not self._expire(cpu):
+                    return
         except BaseException:
-            self.failed_in = proc  # so an error report can name the process
+            self.failed_in = self.current  # so an error report can name the process
             raise
         finally:
             self.current = None

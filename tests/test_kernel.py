@@ -231,3 +231,27 @@ def test_a_new_process_is_offered_only_to_an_idle_cpu_it_may_run_on() -> None:
     cpus = {e.cpu for e in recorder.of_kind("state") if e.info["new"] == "running"}
     assert cpus == {1}
     assert kernel.now == 12  # CPU 0 stayed idle: the two jobs shared CPU 1
+
+
+def test_an_arrival_due_when_a_slice_ends_is_queued_before_the_expired_process() -> None:
+    # RR quantum 2: A runs 0-2; B, arriving at 2, goes ahead of A's return to the queue
+    kernel = toy_kernel(jobs(4, 1), Machine(scheduler_options={"quantum": 2}))
+    (a,) = start(kernel, "j0")
+    arrivals: list[Process] = []
+    kernel.at(2, lambda _: arrivals.extend(start(kernel, "j1")))
+    kernel.run()
+    (b,) = arrivals
+    assert (b.acct.first_run, b.acct.ended, a.acct.ended) == (2, 3, 5)
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 3])
+def test_slices_ended_without_an_event_give_the_textbook_round_robin(cpus: int) -> None:
+    # four jobs of 3 ticks, quantum 1: every CPU takes the queue's head in turn
+    kernel = toy_kernel(jobs(3, 3, 3, 3), Machine(cpus=cpus, scheduler_options={"quantum": 1}))
+    procs = start(kernel, "j0", "j1", "j2", "j3")
+    kernel.run()
+    assert kernel.now == -(-12 // cpus)
+    assert sum(cpu.busy for cpu in kernel.cpus) == 12
+    assert [p.acct.first_run for p in procs] == [i // cpus for i in range(4)]
+    if cpus == 1:
+        assert [p.acct.ended for p in procs] == [9, 10, 11, 12]
