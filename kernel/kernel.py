@@ -754,8 +754,9 @@ class Kernel:
                         ctx.burst_left = 0
                         continue
                     if limit < bound:  # the slice ends first, and nothing else happens till then
-                        ctx.burst_left = end - limit
-                        now = self.now = limit
+                        stop = int(limit)
+                        ctx.burst_left = end - stop
+                        now = self.now = stop
                         continue
                     cpu.burst_from = now
                     cpu.stepping = True
