@@ -1,8 +1,9 @@
-"""Commands to see a run: ``timeline``, ``tree`` and ``export``."""
+"""Commands to see runs: ``timeline``, ``tree``, ``export``, ``compare`` and ``report``."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
@@ -10,14 +11,32 @@ import typer
 
 from osmodel.kernel import hookimpl
 from osmodel.kernel.cli import AppState, fail
+from osmodel.kernel.errors import OsmodelError
 from osmodel.kernel.report import build_report
+from osmodel.kernel.scenario import Scenario
 from osmodel.kernel.simulation import Simulation
-from osmodel.plugins.commands import jsonl, load, perform, write_atomically
+from osmodel.plugins.commands import Format, jsonl, load, perform, write_atomically
 
+from .compare import (
+    DEFAULT_PLATFORMS,
+    Run,
+    RunFailed,
+    compare_json,
+    compare_text,
+    differences,
+    execute,
+    follow,
+    lives_timeline,
+    match,
+    peak_time,
+    platform_rules,
+    progress_factory,
+)
 from .dot import process_graph
-from .intervals import cpu_intervals, state_intervals
+from .html import html_report
+from .intervals import cpu_intervals
 from .perfetto import chrome_trace
-from .timeline import gantt, state_timeline
+from .timeline import gantt
 
 
 class TreeFormat(StrEnum):
@@ -38,9 +57,11 @@ def names(sim: Simulation) -> dict[int, str]:
 def timeline_text(sim: Simulation, width: int) -> str:
     kernel = sim.kernel
     events = sim.recorder.events
+    run = Run(sim.platform, sim, build_report(sim))
+    run.lives, run.keys = follow(run)
     lines = [f"osmodel timeline: {sim.scenario.title or sim.scenario.source} on {sim.platform}",
-             "", "== states per process",
-             *state_timeline(state_intervals(events, kernel.now), names(sim), kernel.now, width),
+             "", "== states per process (one row per process, in order of creation)",
+             *lives_timeline(run, width),
              "", "== what each CPU ran",
              *gantt(cpu_intervals(events, kernel.now), kernel.machine.cpus, kernel.now, width)]
     return "\n".join(lines)
@@ -60,6 +81,78 @@ def live_report_processes(sim: Simulation) -> list[dict[str, object]]:
     """Processes whose record still exists at the end of the (possibly cut) run."""
     alive = set(sim.kernel.processes)
     return [p for p in build_report(sim)["processes"] if p["pid"] in alive]
+
+
+def split_targets(state: AppState, items: Sequence[str],
+                  option: str | None) -> tuple[list[str] | None, Path]:
+    """``[PLATFORM]... SCENARIO`` or ``SCENARIO --platforms a,b``: the platforms and the file.
+
+    The last argument is always the scenario, so ``osmodel compare unix xv6
+    windows s.toml`` and ``osmodel compare s.toml --platforms unix,xv6,windows``
+    mean the same.  None means "not given".  Every name must be installed.
+    """
+    *named, scenario = items
+    if not Path(scenario).exists() and scenario in installed(state):
+        raise fail(f"the last argument must be the scenario file; {scenario} is a platform")
+    if named and option is not None:
+        raise fail("name the platforms before SCENARIO or with --platforms, not both")
+    names = named or ([n.strip() for n in option.split(",")] if option is not None else None)
+    if names is None:
+        return None, Path(scenario)
+    if not all(names):
+        raise fail(f"--platforms: an empty name in {option!r} (expected NAME,NAME,...)")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise fail(f"platform {repeated[0]} is named twice")
+    check_platforms(state, names)
+    return names, Path(scenario)
+
+
+def installed(state: AppState) -> list[str]:
+    from osmodel.kernel.boot import platforms
+
+    try:
+        return sorted(platforms(state.pm))
+    except OsmodelError as error:
+        raise fail(str(error)) from None
+
+
+def check_platforms(state: AppState, names: Sequence[str]) -> None:
+    known = installed(state)
+    for name in names:
+        if name not in known:
+            raise fail(f"unknown platform {name!r}; installed: {', '.join(sorted(known))}")
+
+
+def run_all(state: AppState, scenario: Scenario, names: Sequence[str], *,
+            at: Sequence[int] | None, seed: int | None, progress: bool,
+            end: bool) -> list[Run]:
+    """Run the scenario on each platform; without ``at``, draw it at its fullest moment.
+
+    Finding that moment takes a first run; the second, stopped there, is the
+    same run (stopping changes nothing).  ``end`` also draws the last moment,
+    and so does a run with nothing else to draw.
+    """
+    show = progress_factory(progress)
+    runs = []
+    for name in names:
+        try:
+            times = list(at) if at is not None else []
+            if at is None:
+                peak = peak_time(execute(scenario, name, state.pm, seed=seed, progress=show))
+                times = [peak] if peak is not None else []
+            runs.append(execute(scenario, name, state.pm, at=times, end=end or not times,
+                                seed=seed, progress=show))
+        except RunFailed as error:
+            raise fail(str(error)) from None
+    return runs
+
+
+def check_output(output: Path) -> None:
+    if output.is_dir():
+        raise fail(f"-o: {output} is a directory")
+    if not output.parent.exists():
+        raise fail(f"-o: directory {output.parent} does not exist")
 
 
 @hookimpl
@@ -118,3 +211,71 @@ def osmodel_commands(app: typer.Typer) -> None:
             write_atomically(output, [process_graph(live_report_processes(sim),
                                                     sim.platform).rstrip("\n")])
         typer.echo(f"wrote {output} ({to.value})")
+
+    @app.command()
+    def compare(
+        ctx: typer.Context,
+        items: list[str] = typer.Argument(..., metavar="[PLATFORM]... SCENARIO",
+                                          help="Platforms to compare (or --platforms), then "
+                                          "the scenario file (TOML)."),
+        platforms: str | None = typer.Option(
+            None, "--platforms", help="Comma-separated platforms (default: unix,windows)."),
+        at: int | None = typer.Option(None, "--at", min=0, help="Draw the structure at this "
+                                      "time (default: when most processes existed)."),
+        seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
+        width: int = typer.Option(40, "--width", min=10, max=1000,
+                                  help="Columns of each platform's timeline."),
+        fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
+    ) -> None:
+        """Run one scenario on several platforms; show them side by side and what differed."""
+        state: AppState = ctx.obj
+        names, path = split_targets(state, items, platforms)
+        names = names or list(DEFAULT_PLATFORMS)
+        if len(names) < 2:
+            raise fail(f"compare needs at least two platforms, got {', '.join(names)}")
+        check_platforms(state, names)
+        scenario = load(path)
+        runs = run_all(state, scenario, names, at=None if at is None else [at], seed=seed,
+                       progress=fmt is Format.text, end=False)
+        subjects = match(runs, scenario.programs)
+        found = differences(runs, subjects, platform_rules(state.pm, names))
+        if fmt is Format.json:
+            typer.echo(json.dumps(compare_json(runs, subjects, found, scenario), indent=2))
+        else:
+            typer.echo(compare_text(runs, subjects, found, scenario, width))
+
+    @app.command()
+    def report(
+        ctx: typer.Context,
+        items: list[str] = typer.Argument(..., metavar="[PLATFORM]... SCENARIO",
+                                          help="Platforms (or --platforms), then the "
+                                          "scenario file (TOML)."),
+        output: Path = typer.Option(..., "-o", "--output", help="The HTML file to write."),
+        platforms: str | None = typer.Option(
+            None, "--platforms", help="Comma-separated platforms (default: the root "
+            "--platform, else the scenario's, else unix,windows)."),
+        at: list[int] = typer.Option([], "--at", min=0, help="Draw the structure at this "
+                                     "time; repeatable (default: the fullest moment and "
+                                     "the end)."),
+        seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
+    ) -> None:
+        """Write one self-contained HTML page: timelines, structures, tables, differences."""
+        state: AppState = ctx.obj
+        names, path = split_targets(state, items, platforms)
+        check_output(output)
+        scenario = load(path)
+        if names is None:
+            chosen = state.platform or scenario.platform
+            names = [chosen] if chosen else list(DEFAULT_PLATFORMS)
+            check_platforms(state, names)
+        runs = run_all(state, scenario, names, at=at or None, seed=seed, progress=True,
+                       end=not at)
+        subjects = match(runs, scenario.programs)
+        found = differences(runs, subjects, platform_rules(state.pm, names))
+        page = html_report(runs, subjects, found, scenario.title or str(path),
+                           scenario.description)
+        try:
+            write_atomically(output, [page])
+        except OSError as error:
+            raise fail(f"cannot write {output}: {error.strerror or error}") from None
+        typer.echo(f"wrote {output} ({', '.join(names)})")

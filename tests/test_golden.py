@@ -1,0 +1,84 @@
+"""Golden tests: the text renderings of small scenarios, compared byte for byte.
+
+Each case runs one command on a scenario of tests/data/compare/ and compares
+its stdout with tests/golden/NAME.txt.  The renderings are plain text with
+fixed columns, independent of the terminal, so they are the same everywhere.
+
+When a rendering changes on purpose, regenerate the files and review the diff:
+
+    OSMODEL_REGEN_GOLDEN=1 pytest tests/test_golden.py
+    git diff tests/golden/
+
+With the variable set, each file is rewritten from the current output (and the
+test then passes); without it, any difference fails with a unified diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+import pytest
+from test_cli import osmodel
+
+TESTS = Path(__file__).resolve().parent
+DATA = TESTS / "data" / "compare"
+GOLDEN = TESTS / "golden"
+REGENERATE = bool(os.environ.get("OSMODEL_REGEN_GOLDEN"))
+
+CASES: dict[str, list[str]] = {
+    "tree_unix_orphans_at_12": ["--platform", "unix", "tree", "orphans.toml", "--at", "12"],
+    "tree_windows_orphans_at_12": ["--platform", "windows", "tree", "orphans.toml", "--at", "12"],
+    "tree_windows_kill_at_15": ["--platform", "windows", "tree", "kill.toml", "--at", "15"],
+    "tree_unix_ctrlc_dot_at_55": ["--platform", "unix", "tree", "ctrlc.toml", "--at", "55",
+                                  "--format", "dot"],
+    "timeline_unix_ctrlc": ["--platform", "unix", "timeline", "ctrlc.toml", "--width", "60"],
+    "timeline_windows_ctrlc": ["--platform", "windows", "timeline", "ctrlc.toml",
+                               "--width", "60"],
+    "compare_orphans": ["compare", "orphans.toml"],
+    "compare_orphans_at_16": ["compare", "orphans.toml", "--at", "16"],
+    "compare_memory": ["compare", "memory.toml"],
+    "compare_kill": ["compare", "kill.toml"],
+    "compare_faults": ["compare", "faults.toml"],
+    "compare_ctrlc": ["compare", "ctrlc.toml"],
+    "compare_width": ["compare", "width.toml"],
+    "compare_width_three_platforms": ["compare", "unix", "toy", "windows", "width.toml"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rendering_matches_its_golden_file(name: str) -> None:
+    args = [str(DATA / arg) if arg.endswith(".toml") else arg for arg in CASES[name]]
+    result = osmodel(*args)
+    assert result.code == 0, result.stderr
+    actual = result.stdout.encode("utf-8")
+    path = GOLDEN / f"{name}.txt"
+    if REGENERATE:
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_bytes(actual)
+    assert path.exists(), f"no {path}: run with OSMODEL_REGEN_GOLDEN=1 to create it"
+    expected = path.read_bytes()
+    if actual != expected:
+        diff = difflib.unified_diff(expected.decode("utf-8").splitlines(),
+                                    result.stdout.splitlines(), f"golden/{name}.txt",
+                                    "actual", lineterm="")
+        pytest.fail("output differs from the golden file (OSMODEL_REGEN_GOLDEN=1 rewrites "
+                    "it):\n" + "\n".join(diff))
+
+
+def test_every_golden_file_has_a_case() -> None:
+    assert sorted(p.stem for p in GOLDEN.glob("*.txt")) == sorted(CASES)
+
+
+#: Golden outputs that docs/views.md shows; the docs must show them as they are.
+IN_THE_DOCS = ("timeline_unix_ctrlc", "tree_unix_orphans_at_12", "tree_windows_kill_at_15",
+               "tree_unix_ctrlc_dot_at_55", "compare_orphans_at_16")
+
+
+@pytest.mark.parametrize("name", IN_THE_DOCS)
+def test_the_docs_show_the_real_output(name: str) -> None:
+    docs = (TESTS.parent / "docs" / "views.md").read_text(encoding="utf-8")
+    command = "$ osmodel " + " ".join(
+        f"tests/data/compare/{arg}" if arg.endswith(".toml") else arg for arg in CASES[name])
+    assert f"{command}\n{(GOLDEN / f'{name}.txt').read_text(encoding='utf-8')}```" in docs
