@@ -35,6 +35,10 @@ class Platform:
     #: Whether a slot opened by the core's ``open`` passes to children (UNIX descriptors
     #: do; Windows handles only when marked inheritable).
     file_inheritable: ClassVar[bool] = True
+    #: For each kind of difference ``osmodel compare`` reports (``orphan``, ``memory``,
+    #: ``forced_kill``, ``fatal_fault``, ``ctrl_c_reach``, ``ctrl_c_end``, ``exit_width``,
+    #: ``presence``, ``end``), this platform's rule and its source, cited under the columns.
+    rules: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel

@@ -37,6 +37,9 @@ def write_atomically(path: Path, lines: Iterable[str]) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # what open() would have made, not mkstemp's 0600
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             for line in lines:
                 handle.write(line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,9 @@ def test_trace_is_written_as_json_lines(scenario: Path, tmp_path: Path) -> None:
     assert [e["seq"] for e in events] == sorted(e["seq"] for e in events)
     assert {"create", "state", "switch", "exit"} <= {e["kind"] for e in events}
     assert list(tmp_path.glob(".events.jsonl.*")) == []  # no temporary file left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert trace.stat().st_mode & 0o777 == 0o666 & ~umask  # as open() makes it, not 0600
 
 
 def test_bad_input_is_located_exits_2_and_writes_nothing(tmp_path: Path) -> None:

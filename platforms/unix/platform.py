@@ -8,7 +8,7 @@ party would write are easy to read on their own.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from osmodel.kernel import hookimpl
 from osmodel.kernel.errors import ConfigError
@@ -48,6 +48,25 @@ class UnixPlatform(Platform):
     summary = ("UNIX: fork (copy-on-write) and exec, a tree under init, zombies and "
                "waitpid, signals, process groups and a terminal")
     states = (ZOMBIE, STOPPED)
+
+    #: The rule and its source behind each kind of difference ``osmodel compare`` reports.
+    rules: ClassVar[Mapping[str, str]] = {
+        "presence": "fork(2): fails with -1, EAGAIN or ENOMEM, and no child exists",
+        "orphan": "_exit(2), prctl(2): orphans are re-parented to the nearest subreaper, "
+                  "else init (pid 1)",
+        "memory": "fork(2): the child gets a copy-on-write copy of the parent's space; "
+                  "a write copies one page",
+        "forced_kill": "kill(2), signal(7): SIGKILL (9) cannot be caught; a shell shows "
+                       "128+9 = 137",
+        "fatal_fault": "signal(7): a fault raises SIGSEGV (11), SIGFPE (8) or SIGILL (4); "
+                       "a shell shows 128+N",
+        "ctrl_c_reach": "termios, kill(2): SIGINT goes to every process of the terminal's "
+                        "foreground process group, none of the background groups",
+        "ctrl_c_end": "signal(7): SIGINT's default action ends the process; a shell shows "
+                      "128+2 = 130",
+        "exit_width": "_exit(2), wait(2): only the low 8 bits of the status reach the parent",
+        "end": "_exit(2), wait(2)",
+    }
 
     def __init__(self, kernel: Kernel) -> None:
         super().__init__(kernel)

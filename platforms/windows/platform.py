@@ -8,7 +8,7 @@ so that the hooks a third party would write are easy to read on their own.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from osmodel.kernel import hookimpl
 from osmodel.kernel.platform import Platform
@@ -50,6 +50,24 @@ class WindowsPlatform(Platform):
     states = (IDLE,)
     file_rights = FILE_GENERIC_READ | FILE_GENERIC_WRITE
     file_inheritable = False  # CreateFile handles pass to children only when marked
+
+    #: The rule and its source behind each kind of difference ``osmodel compare`` reports.
+    rules: ClassVar[Mapping[str, str]] = {
+        "presence": "CreateProcess: returns 0 on failure, nothing is created",
+        "orphan": "CreateProcess: no hierarchy; ending a process does not end or re-parent "
+                  "its children",
+        "memory": "CreateProcess: a new private address space from the image; nothing of "
+                  "the creator's memory is copied",
+        "forced_kill": "TerminateProcess: the process ends at once with the caller's exit code",
+        "fatal_fault": "Structured Exception Handling: unhandled, the exit code is the "
+                       "exception code (0xC0000005, 0xC0000094, 0xC000001D)",
+        "ctrl_c_reach": "CTRL+C and CTRL+BREAK Signals: every process attached to the console "
+                        "(Ctrl+C is disabled in a CREATE_NEW_PROCESS_GROUP group)",
+        "ctrl_c_end": "SetConsoleCtrlHandler: the default handler calls ExitProcess with "
+                      "STATUS_CONTROL_C_EXIT (0xC000013A)",
+        "exit_width": "GetExitCodeProcess: exit codes are 32-bit, not truncated",
+        "end": "Terminating a Process, GetExitCodeProcess",
+    }
 
     def __init__(self, kernel: Kernel) -> None:
         super().__init__(kernel)

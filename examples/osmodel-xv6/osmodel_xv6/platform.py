@@ -9,7 +9,7 @@ platforms do, so that yet another plugin can still override them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from osmodel.kernel import hookimpl
 from osmodel.kernel.platform import Platform
@@ -39,6 +39,18 @@ class Xv6Platform(Platform):
                "(no copy-on-write), exit leaves a zombie and gives children to init, "
                "wait -> pid and status, kill only marks; no signals, groups or sessions")
     states = (ZOMBIE,)
+    #: The rules ``osmodel compare`` cites for xv6, with their sources.
+    rules: ClassVar[Mapping[str, str]] = {
+        "presence": "kernel/proc.c fork(): returns -1 when no proc[] slot is UNUSED (NPROC 64)",
+        "orphan": "kernel/proc.c reparent(): an exiting process's children go to init",
+        "memory": "kernel/vm.c uvmcopy(): fork copies every page; no copy-on-write",
+        "forced_kill": "kernel/proc.c kill(): only marks p->killed; exit(-1) at the next trap",
+        "fatal_fault": "kernel/trap.c usertrap(): a user trap prints and kills: exit(-1)",
+        "ctrl_c_reach": "kernel/console.c: no signals; ^C is input, it reaches no process",
+        "ctrl_c_end": "kernel/console.c: no signals; ^C ends no process",
+        "exit_width": "kernel/proc.c exit(int), wait(uint64): the whole int reaches wait",
+        "end": "kernel/proc.c exit(), wait()",
+    }
 
     def __init__(self, kernel: Kernel) -> None:
         super().__init__(kernel)

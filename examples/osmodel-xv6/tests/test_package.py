@@ -177,3 +177,20 @@ def test_it_refuses_to_load_under_another_hook_contract(
     finally:
         for name in [n for n in sys.modules if n.startswith("xv6_copy.")]:
             del sys.modules[name]
+
+
+def test_compare_puts_xv6_beside_the_built_in_platforms_and_cites_its_rules(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "portable.toml"
+    path.write_text(PORTABLE)
+    status, out, err = run_cli(["compare", "unix", "xv6", "windows", str(path),
+                                "--format", "json"], capsys)
+    assert (status, err) == (0, "")
+    data = json.loads(out)
+    assert data["platforms"] == ["unix", "xv6", "windows"]
+    found = {(d["kind"], d["subject"]): d for d in data["differences"]}
+    (orphan,) = [d for (kind, _), d in found.items() if kind == "orphan"]
+    assert orphan["values"]["xv6"] == orphan["values"]["unix"] != orphan["values"]["windows"]
+    assert "xv6: " + Xv6Platform.rules["orphan"] in orphan["rule"]
+    (memory,) = [d for (kind, _), d in found.items() if kind == "memory"]
+    assert "xv6: " + Xv6Platform.rules["memory"] in memory["rule"]
