@@ -75,11 +75,26 @@ def boot(
     sinks: Sequence[TraceSink] = (),
     before_boot: Callable[[Kernel], None] | None = None,
 ) -> Kernel:
-    """A kernel with ``platform`` and the machine's scheduler, after system initialisation."""
+    """A kernel with ``platform`` and the machine's scheduler, after system initialisation.
+
+    The platform instance is registered in ``pm`` for the run; `Kernel.close`
+    takes it out again (a failed boot does so itself), so one manager can
+    run one platform after another.
+    """
     kernel = Kernel(machine, pm=pm, programs=programs, seed=seed)
     cls = _choose("platform", platform, platforms(pm))
     kernel.platform = cls(kernel)
     pm.register(kernel.platform, name=f"platform:{platform}")
+    try:
+        _configure(kernel, machine, platform, pm, sinks, before_boot)
+    except BaseException:
+        kernel.close()
+        raise
+    return kernel
+
+
+def _configure(kernel: Kernel, machine: Machine, platform: str, pm: PluginManager,
+               sinks: Sequence[TraceSink], before_boot: Callable[[Kernel], None] | None) -> None:
     factory = _choose("scheduler", machine.scheduler, schedulers(pm))
     kernel.scheduler = factory(kernel, machine.scheduler_options)
     kernel._preemptive = bool(getattr(kernel.scheduler, "preemptive", False))
@@ -99,4 +114,3 @@ def boot(
     if before_boot is not None:
         before_boot(kernel)
     pm.hook.osmodel_boot(kernel=kernel)
-    return kernel

@@ -240,6 +240,12 @@ class Kernel:
             acct.since = now
         self._close_io()
 
+    def close(self) -> None:
+        """Take this run's platform instance out of the plugin manager (idempotent)."""
+        platform = self.platform
+        if platform is not None and self.pm.is_registered(platform):
+            self.pm.unregister(platform)
+
     def pending(self) -> bool:
         return bool(self._heap)
 

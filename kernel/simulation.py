@@ -42,6 +42,16 @@ class Simulation:
         for sink in self.kernel.sinks:
             sink.close()
 
+    def close(self) -> None:
+        """Unregister the run's platform instance, so the manager can run another platform."""
+        self.kernel.close()
+
+    def __enter__(self) -> Simulation:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def processes(self) -> list[Process]:
         """Every process of the run, released ones included, by pid then creation."""
         everyone = [*self.history, *self.kernel.processes.values()]

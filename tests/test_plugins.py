@@ -194,3 +194,20 @@ def test_the_shipped_scenario_fixture(osmodel_scenario: Any) -> None:
     sim = osmodel_scenario(text, plugins=(toyplatform,))
     (proc,) = sim.processes()
     assert (proc.acct.created, proc.acct.ended, proc.exit.kind) == (4, 7, "normal")
+
+
+def test_one_manager_runs_platform_after_platform_and_a_failed_boot_leaves_nothing() -> None:
+    from osmodel.kernel.boot import boot
+    from osmodel.kernel.errors import ConfigError
+    from osmodel.kernel.machine import Machine
+
+    pm = make_plugin_manager(autoload=False)
+    with pytest.raises(ConfigError, match="unknown scheduler 'nope'"):
+        boot(Machine(scheduler="nope"), "unix", pm)
+    assert pm.get_plugin("platform:unix") is None
+    for platform in ("unix", "windows", "unix"):
+        kernel = boot(Machine(), platform, pm)
+        assert pm.get_plugin(f"platform:{platform}") is kernel.platform
+        kernel.close()
+        kernel.close()  # closing twice is harmless
+        assert pm.get_plugin(f"platform:{platform}") is None

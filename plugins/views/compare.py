@@ -80,23 +80,20 @@ def execute(scenario: Scenario, platform: str, pm: PluginManager, *, at: Sequenc
     stopped (the trace is the same byte for byte).  ``end`` draws the last
     moment too.  ``progress`` is a context manager factory (``progress_display``).
     Everything that asks the platform's hooks (reports, drawings) is done
-    here, because afterwards the platform instance that boot registered in
-    ``pm`` is taken out again, so the next platform can run on the same
-    manager.  Every failure is a RunFailed naming the platform.
+    here, because afterwards the run is closed (its platform instance leaves
+    ``pm``), so the next platform can run on the same manager.  Every failure
+    is a RunFailed naming the platform.
     """
-    try:
-        return _execute(scenario, platform, pm, at, end, seed, progress)
-    finally:
-        if pm.get_plugin(f"platform:{platform}") is not None:
-            pm.unregister(name=f"platform:{platform}")
-
-
-def _execute(scenario: Scenario, platform: str, pm: PluginManager, at: Sequence[int],
-             end: bool, seed: int | None, progress: Callable[[], Any] | None) -> Run:
     try:
         sim = simulate(scenario, platform=platform, pm=pm, seed=seed, run=False)
     except OsmodelError as error:
         raise RunFailed(f"{error} [running on {platform}]") from None
+    with sim:
+        return _execute(sim, platform, at, end, progress)
+
+
+def _execute(sim: Simulation, platform: str, at: Sequence[int], end: bool,
+             progress: Callable[[], Any] | None) -> Run:
     snapshots: list[Snapshot] = []
 
     def advance(until: int | None) -> None:
