@@ -548,8 +548,7 @@ def state_rows(run: Run) -> dict[int, list[Interval]]:
 def lives_timeline(run: Run, width: int) -> list[str]:
     """The terminal state timeline with one row per process, in order of creation.
 
-    Like ``timeline.state_timeline``, but a reused pid gets a row for each
-    process that had it instead of one row mixing them.
+    A reused pid (Windows) gets a row for each process that had it.
     """
     clock = run.sim.kernel.now
     step = max(1, -(-clock // width))

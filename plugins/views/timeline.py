@@ -1,4 +1,4 @@
-"""Terminal renderings: a state timeline per process and a Gantt chart per CPU."""
+"""Terminal renderings: the cells of a state row, the time axis and a Gantt chart per CPU."""
 
 from __future__ import annotations
 
@@ -41,19 +41,6 @@ def axis(clock: int, width: int) -> str:
             if column + i < columns:
                 marks[column + i] = ch
     return "".join(marks)
-
-
-def state_timeline(states: Sequence[Interval], names: Mapping[int, str], clock: int,
-                   width: int = 60) -> list[str]:
-    step = _scale(clock, width)
-    label = max([len(f"{pid} {name}") for pid, name in names.items()] or [4])
-    lines = [f"{'':<{label}}  {axis(clock, width)}"]
-    for pid in sorted(names):
-        row = _cells([i for i in states if i.who == pid], clock, width)
-        lines.append(f"{f'{pid} {names[pid]}':<{label}}  {row}".rstrip())
-    legend = "  ".join(f"{c} {s}" for s, c in SYMBOLS.items() if s != "terminated")
-    lines.append(f"one column = {step} tick{'s' if step > 1 else ''}; {legend}")
-    return lines
 
 
 def gantt(cpus: Sequence[Interval], ncpus: int, clock: int, width: int = 60) -> list[str]:
