@@ -379,16 +379,13 @@ class Kernel:
         """Make ``proc`` ready and hand it to the scheduler; an idle CPU picks it up now."""
         self._enter(proc, READY, reason)
         self.scheduler.admit(proc, reason)
-        self._offer(proc)
+        self.offer(proc)
 
-    def _offer(self, proc: Process) -> None:
-        if self._idle:
-            allowed = proc.affinity
-            for cpu in self._idle:
-                if not cpu.dispatching and (allowed is None or cpu.index in allowed):
-                    cpu.dispatching = True
-                    self._push(self.now, self._dispatch, cpu)
-                    return
+    def offer(self, proc: Process) -> None:
+        """Offer a ready ``proc`` to the CPUs: an idle one it may run on picks, or else a
+        preemptive scheduler may name a victim (a scheduler that deferred a preemption
+        calls this again when the time has come)."""
+        if self._idle and self._wake_idle_cpu(proc):
             return
         if self._preemptive:
             running = [c for c in self.cpus if c.proc is not None]
@@ -399,6 +396,17 @@ class Kernel:
                 displaced = victim.proc
                 self._leave(victim, READY, "preempted", "preempted")
                 self.scheduler.admit(displaced, "preempted")
+
+    def _wake_idle_cpu(self, proc: Process) -> bool:
+        """Have an idle CPU that ``proc`` may run on dispatch now; False if there is none."""
+        allowed = proc.affinity
+        for cpu in self._idle:
+            # an idle CPU already dispatching was claimed by an earlier offer this tick
+            if not cpu.dispatching and (allowed is None or cpu.index in allowed):
+                cpu.dispatching = True
+                self._push(self.now, self._dispatch, cpu)
+                return True
+        return False
 
     def block(self, proc: Process, reason: str, result: int | None = None) -> None:
         """Block ``proc`` (it leaves its CPU); ``result`` is the register wake() fills."""
@@ -709,6 +717,8 @@ class Kernel:
                        reason="quantum expired")
         scheduler.admit(proc, "quantum expired")
         following = scheduler.pick(cpu)
+        if following is not proc and self._idle and proc.state is READY:
+            self._wake_idle_cpu(proc)  # a CPU left idle (affinity, per-CPU queues) may take it
         if following is None:
             self._dispatch(cpu)
             return False

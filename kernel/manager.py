@@ -26,8 +26,17 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("windows", "osmodel.platforms.windows"),
     ("bare", "osmodel.platforms.bare"),
     ("rr", "osmodel.plugins.schedulers.rr"),
+    ("fifo", "osmodel.plugins.schedulers.fifo"),
+    ("sjf", "osmodel.plugins.schedulers.sjf"),
+    ("stcf", "osmodel.plugins.schedulers.stcf"),
+    ("priority", "osmodel.plugins.schedulers.priority"),
+    ("mlfq", "osmodel.plugins.schedulers.mlfq"),
+    ("lottery", "osmodel.plugins.schedulers.lottery"),
+    ("stride", "osmodel.plugins.schedulers.stride"),
+    ("cfs", "osmodel.plugins.schedulers.cfs"),
     ("commands", "osmodel.plugins.commands"),
     ("views", "osmodel.plugins.views.commands"),
+    ("schedule", "osmodel.plugins.schedule"),
 )
 #: Set to any non-empty value to skip the ``osmodel`` entry-point group.
 DISABLE_AUTOLOAD_ENV = "OSMODEL_DISABLE_PLUGIN_AUTOLOAD"

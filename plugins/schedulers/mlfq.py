@@ -1,0 +1,231 @@
+"""Multi-level feedback queue, by the textbook's rules (OSTEP, chapter 8).
+
+Levels are numbered from 0 (the top, highest priority) down to ``levels - 1``;
+``process.level`` shows a job's current level (a finished job keeps the
+level it last ran at; for a blocked job see the boost below).
+
+1. A job that is ready at a higher level runs before any job at a lower one.
+2. Jobs at the same level run round robin, each for up to its level's
+   ``quantum``.
+3. A new job enters at the top level.
+4. A job that has used up its level's ``allotment`` of CPU time (however many
+   times it gave up the CPU on the way) moves down one level (the bottom
+   level keeps it, with a fresh allotment).
+5. Every ``boost`` ticks (at times boost, 2*boost, ...) every job goes back
+   to the top level with a fresh allotment.
+
+MLFQ is preemptive: a job that becomes ready at a higher level than a
+running job takes its CPU (of the running jobs it beats, on CPUs its
+affinity allows, the one at the lowest level; the lowest-numbered CPU on
+ties).  The preempted job goes to the front of its level's queue and later
+finishes the rest of its quantum, as in OSTEP's simulator where it stays at
+the head of its queue.
+
+Details: a job keeps the unused part of its quantum when it blocks (I/O,
+wait) and when it is preempted, and its allotment throughout: only when the
+quantum is used up does it get a fresh one (and go to the back of its
+queue).  A job at a level below the top gets a slice that ends at the next
+boost at the latest; at a boost, the jobs already at the top stay first in
+line and the others follow, those from the bottom level first (as in OSTEP's
+simulator); a job running at the top level keeps running, its allotment
+counted afresh from the boost; a blocked job is boosted when it becomes
+ready again (until then ``process.level`` shows the level it blocked at).
+A boost costs time in proportion to the jobs waiting in the queues.  The
+boost timer is pending only while some job is ready or running, so it never
+keeps a finished simulation going.
+
+Options:
+
+``levels`` (default 3)
+    Number of queues.
+``quantum`` (default 2)
+    Ticks of a time slice: one integer for every level, or a list with one
+    per level, top first.
+``allotment`` (default: the quantum)
+    CPU ticks a job may use at a level before it moves down: an integer or a
+    list per level.  Equal to the quantum, a job moves down after one full
+    quantum at a level.
+``boost`` (default 0: never)
+    The priority boost period in ticks.
+``io_resets_allotment`` (default false)
+    OSTEP's ``-S``: a job that blocks (gives up the CPU for I/O, say) stays
+    at its level with a fresh quantum and allotment, the old rule 4b that a
+    job can game by blocking just before its allotment runs out.
+``io_to_front`` (default false)
+    OSTEP's ``-I``: a job that becomes ready after blocking goes to the
+    front of its level's queue instead of the back.
+``queues``
+    ``"shared"`` (default) or ``"per-cpu"``, see `osmodel.plugins.schedulers.base`.
+
+Ties within a level break by arrival: the order in which jobs joined the
+level's queue (jobs created together: pid order), front insertions aside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from osmodel.kernel import hookimpl
+from osmodel.kernel.cpu import CPU
+from osmodel.kernel.kernel import Kernel, Timer
+from osmodel.kernel.process import Process
+from osmodel.kernel.scheduler import SchedulerFactory
+
+from .base import FifoQueue, Job, Policy
+
+
+class MlfqJob(Job):
+    __slots__ = ("allot", "epoch", "level", "qleft")
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: Current level (-1: not placed yet).
+        self.level = -1
+        #: CPU ticks left of the allotment at this level, and of the current quantum.
+        self.allot = 0
+        self.qleft = 0
+        #: The boost period the job's level was last set in.
+        self.epoch = 0
+
+
+class LevelQueues:
+    """One FIFO per level, the top level first."""
+
+    __slots__ = ("count", "index", "levels")
+
+    def __init__(self, index: int, cpus: int, levels: int) -> None:
+        self.index = index
+        self.count = 0
+        self.levels = [FifoQueue(index, cpus) for _ in range(levels)]
+
+    def push(self, process: Process, level: int, seq: int, front: bool) -> None:
+        self.levels[level].push(process, seq, front)
+        self.count += 1
+
+    def pop(self, cpu: int) -> Process | None:
+        if self.count:
+            for level in self.levels:
+                if level.count:
+                    process = level.pop(cpu)
+                    if process is not None:
+                        self.count -= 1
+                        return process
+        return None
+
+    def discard(self, process: Process) -> None:
+        self.levels[process.sched.level].discard(process)
+        self.count -= 1
+
+
+class MultiLevelFeedbackQueue(Policy):
+    name = "mlfq"
+    preemptive = True
+    options: Mapping[str, Any] = {"levels": 3, "quantum": 2, "allotment": None, "boost": 0,
+                                  "io_resets_allotment": False, "io_to_front": False,
+                                  "queues": "shared"}
+    job_class = MlfqJob
+
+    def __init__(self, kernel: Kernel, options: Mapping[str, Any]) -> None:
+        super().__init__(kernel, options)
+        read = self.read
+        self.levels = levels = read.integer("levels", 1)
+        self.quantum = read.per_level("quantum", levels)
+        self.allotment = (list(self.quantum) if self.config["allotment"] is None
+                          else read.per_level("allotment", levels))
+        self.boost = read.integer("boost", 0)
+        self.io_resets = read.boolean("io_resets_allotment")
+        self.io_to_front = read.boolean("io_to_front")
+        self.make_queues(lambda index, cpus: LevelQueues(index, cpus, levels))
+        #: Processes ready or running; the boost timer runs only while there are some.
+        self.live = 0
+        self.timer: Timer | None = None
+
+    def _top(self, process: Process, job: MlfqJob) -> None:
+        job.level = process.level = 0
+        job.allot = self.allotment[0]
+        job.qleft = self.quantum[0]
+
+    def enqueue(self, process: Process, job: MlfqJob, queue: LevelQueues, reason: str) -> None:
+        boost = self.boost
+        if job.level < 0:
+            self._top(process, job)
+            job.epoch = self.kernel.now // boost if boost else 0
+        elif boost and job.epoch != self.kernel.now // boost:
+            self._top(process, job)  # a boost came while it was blocked
+            job.epoch = self.kernel.now // boost
+        last = job.last
+        front = last == "preempted" or (last == "blocked" and self.io_to_front)
+        queue.push(process, job.level, self.front_seq() if front else self.next_seq(), front)
+        if boost and self.timer is None:
+            self.timer = self.kernel.at((self.kernel.now // boost + 1) * boost, self._boost)
+
+    def slice(self, process: Process, cpu: CPU) -> int | None:
+        job: MlfqJob = process.sched
+        ticks = min(job.qleft, job.allot)
+        boost = self.boost
+        if boost and job.level > 0:
+            now = self.kernel.now
+            ticks = min(ticks, (now // boost + 1) * boost - now)
+        return ticks
+
+    def charge(self, process: Process, job: MlfqJob, ticks: int, reason: str) -> None:
+        job.qleft -= ticks
+        job.allot -= ticks
+        level = job.level
+        if reason == "exit":
+            return  # a finished job keeps the level it ran at
+        if reason == "blocked" and self.io_resets:
+            job.allot = self.allotment[level]
+            job.qleft = self.quantum[level]
+        elif job.allot <= 0:
+            level = job.level = process.level = min(level + 1, self.levels - 1)
+            job.allot = self.allotment[level]
+            job.qleft = self.quantum[level]
+        elif job.qleft <= 0:
+            job.qleft = self.quantum[level]
+
+    def displaces(self, process: Process, other: Process, cpu: CPU) -> Any:
+        theirs = other.sched.level
+        return theirs if process.sched.level < theirs else None
+
+    def joined(self, process: Process, job: MlfqJob) -> None:
+        self.live += 1
+
+    def departed(self, process: Process, job: MlfqJob) -> None:
+        self.live -= 1
+        if not self.live and self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def _boost(self, _: object) -> None:
+        self.timer = None
+        now = self.kernel.now
+        epoch = now // self.boost
+        allotment, quantum = self.allotment[0], self.quantum[0]
+        for queue in self.queues:
+            levels = queue.levels
+            top = levels[0]
+            renumber = self.next_seq if any(level.pinned for level in levels) else None
+            for level in reversed(levels[1:]):  # the bottom level first, as OSTEP does
+                level.move_to(top, renumber)
+            for line in (top.any, *top.pinned.values()):
+                for _seq, token, process in line:
+                    if token == process.qtoken:
+                        job = process.sched
+                        job.level = process.level = 0
+                        job.allot = allotment
+                        job.qleft = quantum
+                        job.epoch = epoch
+        for cpu, process in self.running():
+            job = process.sched
+            self._top(process, job)
+            job.epoch = epoch
+            job.mark = process.acct.cpu + self.ran_so_far(cpu)  # only later ticks count
+        if self.live:
+            self.timer = self.kernel.at(now + self.boost, self._boost)
+
+
+@hookimpl
+def osmodel_schedulers() -> dict[str, SchedulerFactory]:
+    return {"mlfq": MultiLevelFeedbackQueue}
