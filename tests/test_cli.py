@@ -7,10 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from osmodel.kernel.cli import build_app, plugin_options, with_default_command
-from osmodel.kernel.manager import DISABLE_AUTOLOAD_ENV, make_plugin_manager
+from conftest import CliResult, run_cli
 
 SCENARIO = """\
 [scenario]
@@ -43,20 +40,9 @@ user = "main"
 """
 
 
-class Result:
-    def __init__(self, code: int, stdout: str, stderr: str) -> None:
-        self.code, self.stdout, self.stderr = code, stdout, stderr
-
-
-def osmodel(*args: str) -> Result:
-    """Run the command as ``main`` would: -p read first, then the typer app."""
-    argv = ["-p", "toyplatform", *args]
-    runner = CliRunner(env={DISABLE_AUTOLOAD_ENV: "1"})
-    pm = make_plugin_manager(plugin_options(argv), autoload=False)
-    result = runner.invoke(build_app(pm), with_default_command(argv))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return Result(result.exit_code, result.stdout, result.stderr)
+def osmodel(*args: str) -> CliResult:
+    """The command line with the test-only platform loaded by -p."""
+    return run_cli("-p", "toyplatform", *args)
 
 
 @pytest.fixture

@@ -1,0 +1,21 @@
+"""The ``osmodel schedule`` command and the ``cyclic`` policy it uses for processes with I/O.
+
+Registered as one built-in plugin (``schedule``), exactly as a third-party
+package would be: the command through ``osmodel_commands``, the policy
+through ``osmodel_schedulers``.
+"""
+
+from __future__ import annotations
+
+from osmodel.kernel import hookimpl
+from osmodel.kernel.scheduler import SchedulerFactory
+
+from .commands import osmodel_commands
+from .cyclic import Cyclic
+
+__all__ = ["Cyclic", "osmodel_commands"]
+
+
+@hookimpl
+def osmodel_schedulers() -> dict[str, SchedulerFactory]:
+    return {"cyclic": Cyclic}

@@ -1,0 +1,237 @@
+"""``osmodel schedule``: the textbook's scheduling exercises, from the command line.
+
+Two kinds of workload: CPU-bound jobs (``--jobs 300,100,200``), answered with
+each job's response, turnaround and wait and a Gantt chart; and processes
+that compute and do I/O (``--process c4,i5,c2``), answered with a tick-by-tick
+table of their states.  ``--seed`` turns either into a quiz: the question
+only, unless ``--solve``.  Every mistake ends with one line and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import tomllib
+from enum import StrEnum
+from typing import Any
+
+import typer
+
+from osmodel.kernel import hookimpl
+from osmodel.kernel.cli import AppState, fail
+from osmodel.kernel.errors import OsmodelError
+from osmodel.plugins.commands import Format
+
+from . import engine, report
+from .workload import (
+    IO_LENGTH,
+    Step,
+    Workload,
+    WorkloadError,
+    described_steps,
+    is_description,
+    jobs_from,
+    numbers,
+    program_steps,
+    random_lengths,
+)
+
+
+class Switch(StrEnum):
+    on_io = "on-io"
+    on_end = "on-end"
+
+
+class IoDone(StrEnum):
+    later = "later"
+    immediate = "immediate"
+
+
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def option_value(text: str) -> Any:
+    """A policy option's value as a scenario would give it: ``3``, ``true``, ``[1, 2]``,
+    ``1,2,4`` (a list) or a bare word (a string)."""
+    try:
+        return tomllib.loads(f"value = {text}")["value"]
+    except tomllib.TOMLDecodeError:
+        if "," in text:
+            return [option_value(part.strip()) for part in text.split(",")]
+        return text
+
+
+def policy_options(pairs: list[str]) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not _KEY.fullmatch(key) or not value.strip():
+            raise WorkloadError(f"-o {pair!r}: write a policy option as KEY=VALUE, "
+                                "such as -o quantum=3")
+        if any(key == k for k, _ in out):
+            raise WorkloadError(f"-o: option {key!r} is given twice")
+        out.append((key, option_value(value.strip())))
+    return out
+
+
+def cyclic_options(options: list[tuple[str, Any]], switch: Switch | None,
+                   io_done: IoDone | None) -> list[tuple[str, Any]]:
+    """The cyclic policy's options with --switch and --io-done, always both (they are the
+    question's rules, so the output states them)."""
+    given = dict(options)
+    out = [(key, value) for key, value in options if key not in ("switch", "io_done")]
+    for key, flag, default in (("switch", switch, Switch.on_io),
+                               ("io_done", io_done, IoDone.later)):
+        if flag is not None and key in given:
+            raise WorkloadError(f"{key} is given twice (--{key.replace('_', '-')} and -o {key})")
+        out.append((key, flag.value if flag is not None else given.get(key, default.value)))
+    return out
+
+
+def build(*, jobs: str | None, processes: list[str], arrivals: str | None,
+          fields: list[tuple[str, str, str | None]], seed: int | None, count: int | None,
+          max_length: int | None, max_arrival: int | None, io_length: int | None,
+          costs: tuple[int, int]) -> Workload:
+    """The workload the options describe; a mistake raises WorkloadError."""
+    if jobs is not None and processes:
+        raise WorkloadError("--jobs and --process are two kinds of workload: give one")
+    drawn = jobs is None and not processes
+    if drawn and seed is None:
+        raise WorkloadError("nothing to schedule: give --jobs LENGTHS, --process PROGRAM "
+                            "(repeated) or --seed N for a random quiz")
+    if not drawn and (count, max_length, max_arrival) != (None, None, None):
+        raise WorkloadError("--count, --max-length and --max-arrival draw a random workload: "
+                            "use them with --seed instead of --jobs or --process")
+    if io_length is not None and not processes:
+        raise WorkloadError("--io-length is the length of a bare 'i' in --process programs")
+    rng = random.Random(seed or 0)
+    arrival_list = numbers(arrivals, "--arrivals") if arrivals is not None else None
+    if processes:
+        length = io_length or IO_LENGTH
+        steps = [described_steps(text, rng, length) if is_description(text)
+                 else program_steps(text, length) for text in processes]
+    else:
+        if jobs is not None:
+            lengths = numbers(jobs, "--jobs", minimum=1)
+        else:
+            lengths, drawn_arrivals = random_lengths(rng, count or 3, max_length or 10,
+                                                     max_arrival or 0)
+            if arrival_list is None and max_arrival:
+                arrival_list = drawn_arrivals
+            elif arrival_list is not None and max_arrival:
+                raise WorkloadError("--arrivals and --max-arrival both set the arrivals: "
+                                    "give one")
+        steps = [(Step("cpu", length),) for length in lengths]
+    per_job = [(option, name, numbers(text, option, minimum=_RANGES[name][0],
+                                      maximum=_RANGES[name][1]))
+               for option, name, text in fields if text is not None]
+    return Workload(jobs_from(steps, arrival_list, per_job, io_costs=costs),
+                    mixed=bool(processes))
+
+
+#: The values each per-job field takes, as in a scenario's timeline.
+_RANGES: dict[str, tuple[int, int | None]] = {"priority": (-1000, 1000), "tickets": (1, None),
+                                              "nice": (-20, 19)}
+
+
+@hookimpl
+def osmodel_commands(app: typer.Typer) -> None:
+    @app.command()
+    def schedule(
+        ctx: typer.Context,
+        policy: str | None = typer.Option(
+            None, "--policy", metavar="NAME",
+            help="Scheduling policy (see `osmodel plugins`); default fifo "
+            "for --jobs, cyclic for --process."),
+        jobs: str | None = typer.Option(
+            None, "--jobs", metavar="LENGTHS",
+            help="CPU-bound jobs: their lengths, comma-separated (300,100,200)."),
+        process: list[str] = typer.Option(
+            [], "--process", metavar="PROGRAM",
+            help="A process that computes and does I/O, repeated for each: "
+            "c4,i5,c2 (compute 4 ticks, an I/O of 5, compute 2; i alone is --io-length), or "
+            "X:Y (X instructions, each computing with chance Y%, else an I/O)."),
+        arrivals: str | None = typer.Option(
+            None, "--arrivals", metavar="TIMES",
+            help="Arrival times, one per job (default: all at 0)."),
+        priorities: str | None = typer.Option(
+            None, "--priorities", metavar="LIST",
+            help="Priorities, one per job (the priority policy)."),
+        tickets: str | None = typer.Option(
+            None, "--tickets", metavar="LIST",
+            help="Tickets, one per job (lottery, stride)."),
+        nice: str | None = typer.Option(
+            None, "--nice", metavar="LIST",
+            help="Nice values from -20 to 19, one per job (cfs)."),
+        quantum: int | None = typer.Option(
+            None, "--quantum", help="The policy's quantum (same as -o quantum=Q)."),
+        option: list[str] = typer.Option(
+            [], "-o", "--option", metavar="KEY=VALUE",
+            help="A policy option, KEY=VALUE (repeatable)."),
+        cpus: int = typer.Option(1, "--cpus", min=1, max=1024, help="Number of CPUs."),
+        switch_cost: int = typer.Option(
+            0, "--switch-cost", min=0, help="Ticks each context switch costs."),
+        switch: Switch | None = typer.Option(
+            None, "--switch", help="cyclic: switch when a process issues an I/O (on-io, "
+            "the default) or only when it ends (on-end)."),
+        io_done: IoDone | None = typer.Option(
+            None, "--io-done", help="cyclic: a process whose I/O completes waits its turn "
+            "(later, the default) or runs at once (immediate)."),
+        io_length: int | None = typer.Option(
+            None, "--io-length", min=1, help=f"Length of an 'i' in --process (default "
+            f"{IO_LENGTH})."),
+        seed: int | None = typer.Option(
+            None, "--seed", help="A quiz: draw the workload (and lottery's draws) from this "
+            "seed and print only the question."),
+        solve: bool = typer.Option(False, "--solve", help="Quiz: print the answers too."),
+        count: int | None = typer.Option(
+            None, "--count", min=1, max=100_000, help="Quiz: number of jobs (default 3)."),
+        max_length: int | None = typer.Option(
+            None, "--max-length", min=1, help="Quiz: longest job (default 10)."),
+        max_arrival: int | None = typer.Option(
+            None, "--max-arrival", min=0, help="Quiz: latest arrival (default 0)."),
+        fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
+        width: int = typer.Option(60, "--width", min=10, max=1000,
+                                  help="Columns of the Gantt chart."),
+    ) -> None:
+        """Schedule jobs or processes under a policy and show the metrics, or quiz yourself."""
+        state: AppState = ctx.find_root().obj
+        if state.platform not in (None, engine.PLATFORM):
+            raise fail(f"schedule runs its jobs on the {engine.PLATFORM} platform; "
+                       f"drop --platform {state.platform}")
+        mixed = bool(process)
+        name = policy or ("cyclic" if mixed else "fifo")
+        try:
+            options = policy_options(option)
+            if quantum is not None:
+                if any(key == "quantum" for key, _ in options):
+                    raise WorkloadError("the quantum is given twice (--quantum and -o quantum)")
+                options.insert(0, ("quantum", quantum))
+            if (switch is not None or io_done is not None) and name != "cyclic":
+                raise WorkloadError(f"--switch and --io-done are options of the cyclic policy, "
+                                    f"not of {name}")
+            if name == "cyclic":
+                options = cyclic_options(options, switch, io_done)
+            setup = engine.Setup(name, tuple(options), cpus, switch_cost, seed or 0)
+            workload = build(
+                jobs=jobs, processes=process, arrivals=arrivals,
+                fields=[("--priorities", "priority", priorities), ("--tickets", "tickets", tickets),
+                        ("--nice", "nice", nice)],
+                seed=seed, count=count, max_length=max_length, max_arrival=max_arrival,
+                io_length=io_length, costs=(setup.io_issue_cost, setup.io_done_cost))
+            outcome = engine.run(state.pm, workload, setup)
+        except OsmodelError as error:
+            raise fail(str(error)) from None
+        if seed is not None and not solve:
+            question = (report.process_question if mixed else report.job_question)(
+                workload, setup, seed)
+            out: list[str] | dict[str, Any] = (
+                report.question_json(workload, setup, seed) if fmt is Format.json
+                else question)
+        elif fmt is Format.json:
+            out = report.answer_json(outcome, seed)
+        else:
+            out = report.answer_lines(outcome, width, seed)
+        typer.echo(json.dumps(out, indent=2) if isinstance(out, dict) else "\n".join(out))

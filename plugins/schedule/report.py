@@ -1,0 +1,285 @@
+"""What ``osmodel schedule`` prints: the question, the answers as text, and the JSON.
+
+Plain text with fixed columns, so the same run prints the same bytes
+everywhere.  Averages and percentages are exact fractions rounded half up
+at the end (8/3 prints 2.67 whatever binary floats would do).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+from osmodel.plugins.views.intervals import Interval
+from osmodel.plugins.views.timeline import _cells, axis
+
+from .engine import Outcome, Setup, Slice, fixed, percent, run_order
+from .workload import Job, Workload
+
+DEFINITIONS = [
+    "response = first run - arrival; turnaround = finish - arrival;",
+    "wait = time ready but not running (arrived, not blocked on I/O, not on a CPU)",
+]
+#: One character per job in the Gantt chart: 0-9, then A-Z, then a-z (then again).
+JOB_SYMBOLS = string.digits + string.ascii_uppercase + string.ascii_lowercase
+SWITCHING = "*"
+IDLE = "."
+#: Above this many slices the run order is not written out (the JSON has every slice).
+MAX_ORDER = 60
+
+
+def symbol(job: int) -> str:
+    return JOB_SYMBOLS[job % len(JOB_SYMBOLS)]
+
+
+def plural(count: int, noun: str) -> str:
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count} {noun}{'es' if noun.endswith('s') else 's'}"
+
+
+def describe(setup: Setup, count: int, noun: str, seed: int | None = None) -> str:
+    options = ", ".join(f"{key}={value}" for key, value in setup.options)
+    text = (f"{plural(count, noun)}, policy {setup.policy}"
+            f"{f' ({options})' if options else ''}, {plural(setup.cpus, 'CPU')}")
+    if setup.switch_cost:
+        text += f", switch cost {setup.switch_cost}"
+    if seed is not None:
+        text += f", seed {seed}"
+    return text
+
+
+def columns(headers: Sequence[str], rows: Sequence[Sequence[object]],
+            left: int = 1) -> list[str]:
+    """A table: the first ``left`` columns aligned left, the others right."""
+    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    return ["  ".join(cell.ljust(w) if i < left else cell.rjust(w)
+                      for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+            for row in cells]
+
+
+# ------------------------------------------------------------------------- questions
+
+
+def job_question(workload: Workload, setup: Setup, seed: int | None) -> list[str]:
+    lines = [f"osmodel schedule quiz: {describe(setup, len(workload.jobs), 'job', seed)}", ""]
+    costs = (setup.io_issue_cost, setup.io_done_cost)
+    lines += columns(["job", "length", "arrival"],
+                     [[j.index, j.demand(*costs), j.arrival] for j in workload.jobs], left=0)
+    lines += ["", "Work out each job's response, turnaround and wait, and their averages,",
+              "and draw what each CPU runs when (a Gantt chart).",
+              "Run the same command with --solve for the answers."]
+    return lines
+
+
+def steps_text(job: Job) -> str:
+    parts = [f"compute {s.ticks}" if s.kind == "cpu" else f"I/O {s.ticks}" for s in job.steps]
+    return ", ".join(parts)
+
+
+def process_question(workload: Workload, setup: Setup, seed: int | None) -> list[str]:
+    lines = [f"osmodel schedule quiz: {describe(setup, len(workload.jobs), 'process', seed)}",
+             ""]
+    for job in workload.jobs:
+        arrival = f" (arrives at {job.arrival})" if job.arrival else ""
+        lines.append(f"P{job.index}: {job.text}{arrival}: {steps_text(job)}")
+    lines += ["", *io_model(setup), *behaviour(setup), "",
+              "Work out what each process does at every tick, the total time, and how busy",
+              "the CPU and the I/O device are.",
+              "Run the same command with --solve for the answers."]
+    return lines
+
+
+def io_model(setup: Setup) -> list[str]:
+    return [f"An I/O takes {plural(setup.io_issue_cost, 'CPU tick')} to issue; the process is "
+            "then blocked",
+            f"for the I/O's length; completing it takes {plural(setup.io_done_cost, 'CPU tick')}."]
+
+
+def behaviour(setup: Setup) -> list[str]:
+    options = dict(setup.options)
+    if setup.policy != "cyclic":
+        return []
+    switch = options.get("switch", "on-io")
+    io_done = options.get("io_done", "later")
+    return [
+        "The CPU switches to another process when the running one "
+        + ("ends or issues an I/O." if switch == "on-io" else "ends (it waits through I/O)."),
+        "A process whose I/O completes "
+        + ("runs at once, preempting the running one." if io_done == "immediate"
+           else "waits its turn."),
+    ]
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def job_table(outcome: Outcome) -> list[str]:
+    mixed = outcome.workload.mixed
+    headers = ["job", *(["program"] if mixed else []), "length", "arrival", "first run",
+               "finish", "response", "turnaround", "wait", *(["blocked"] if mixed else [])]
+    rows: list[list[object]] = []
+    for result in outcome.jobs:
+        program = [outcome.workload.jobs[result.job].text] if mixed else []
+        rows.append([f"{'P' if mixed else ''}{result.job}", *program, result.length,
+                     result.arrival, result.first_run, result.finish, result.response,
+                     result.turnaround, result.wait, *([result.blocked] if mixed else [])])
+    blank = [""] * (5 if mixed else 4)
+    rows.append(["average", *blank, *(fixed(outcome.average(m))
+                                      for m in ("response", "turnaround", "wait")),
+                 *([""] if mixed else [])])
+    return columns(headers, rows, left=2 if mixed else 1)
+
+
+def order_line(slices: Sequence[Slice], mixed: bool) -> str:
+    order = run_order(slices)
+    prefix = "P" if mixed else ""
+    if len(order) > MAX_ORDER:
+        return f"run order: {len(order)} slices (--format json lists them all)"
+    return "run order: " + ", ".join(f"{prefix}{job}" for job in order)
+
+
+def machine_lines(outcome: Outcome) -> list[str]:
+    elapsed = outcome.elapsed
+    lines = []
+    for cpu, busy in enumerate(outcome.busy):
+        text = f"cpu{cpu}: busy {busy} of {elapsed} ticks ({fixed(percent(busy, elapsed))}%)"
+        if outcome.switching[cpu]:
+            text += f", switching {outcome.switching[cpu]}"
+        lines.append(text)
+    return lines
+
+
+def parallel_line(outcome: Outcome, noun: str = "job") -> str:
+    many = plural(2, noun)[2:]
+    if outcome.setup.cpus == 1:
+        return (f"parallel: none: one CPU runs one {noun} at a time, so the {many} took "
+                "turns (concurrency)")
+    levels = outcome.overlap()
+    most = max((k for k, ticks in levels.items() if ticks), default=0)
+    spans = [f"{k} for {levels[k]}" for k in sorted(levels, reverse=True) if levels[k]]
+    if spans:
+        spans[0] += " tick" if spans[0].endswith(" 1") else " ticks"
+    average = Fraction(sum(outcome.busy), outcome.elapsed) if outcome.elapsed else Fraction(0)
+    return (f"parallel: up to {most} {many} at once (parallelism): {', '.join(spans)}; "
+            f"{fixed(average)} on average")
+
+
+def gantt_lines(outcome: Outcome, width: int) -> list[str]:
+    """One row per CPU, drawn with the timeline view's cells and axis."""
+    clock = outcome.elapsed
+    if not clock:
+        return []
+    intervals = [Interval(s.cpu, SWITCHING if s.job is None else symbol(s.job), s.start, s.end)
+                 for s in outcome.slices if s.end > s.start]
+    chars = {i.what: i.what for i in intervals}
+    step = max(1, -(-clock // width))
+    lines = [f"gantt: one column = {step} tick{'s' if step > 1 else ''}; each cell shows the "
+             "job that ran"
+             + (" (job 10 is A, 36 is a)" if len(outcome.jobs) > 10 else "")
+             + f"; {IDLE} idle"
+             + (f", {SWITCHING} switching" if outcome.setup.switch_cost else ""),
+             f"{'':<5} {axis(clock, width)}".rstrip()]
+    for cpu in range(outcome.setup.cpus):
+        cells = _cells([i for i in intervals if i.who == cpu], clock, width, chars)
+        lines.append(f"cpu{cpu:<2} {cells.replace(' ', IDLE)}")
+    return lines
+
+
+def tick_lines(outcome: Outcome) -> list[str]:
+    jobs = outcome.workload.jobs
+    headers = ["tick", *(f"P{job.index}" for job in jobs), "CPU", "IOs"]
+    rows = [[f"{t.tick}{'*' if t.io_done else ''}", *(s or "-" for s in t.states),
+             t.cpu or "", t.io or ""] for t in outcome.ticks]
+    lines = columns(headers, rows, left=1 + len(jobs))
+    if any(t.io_done for t in outcome.ticks):
+        lines.append("* an I/O completed as this tick began")
+    return lines
+
+
+def totals(outcome: Outcome) -> dict[str, Any]:
+    elapsed = outcome.elapsed
+    busy = sum(outcome.busy)
+    return {"time": elapsed, "cpu_busy": busy,
+            "cpu_percent": float(fixed(percent(busy, elapsed * outcome.setup.cpus))),
+            "io_busy": outcome.io_busy,
+            "io_percent": float(fixed(percent(outcome.io_busy, elapsed)))}
+
+
+def total_lines(outcome: Outcome) -> list[str]:
+    t = totals(outcome)
+    cpus = outcome.setup.cpus
+    capacity = f" of {cpus} x {t['time']}" if cpus > 1 else ""
+    return [f"total time {t['time']} ticks",
+            f"CPU busy {t['cpu_busy']}{capacity} ticks ({t['cpu_percent']:.2f}%)",
+            f"I/O busy {t['io_busy']} ticks ({t['io_percent']:.2f}%)"]
+
+
+def answer_lines(outcome: Outcome, width: int, seed: int | None) -> list[str]:
+    workload = outcome.workload
+    mixed = workload.mixed
+    noun = "process" if mixed else "job"
+    lines = [f"osmodel schedule: {describe(outcome.setup, len(workload.jobs), noun, seed)}"]
+    if mixed:
+        lines += ["", *io_model(outcome.setup), *behaviour(outcome.setup),
+                  "", *tick_lines(outcome), "", *total_lines(outcome)]
+    lines += ["", *job_table(outcome), "", order_line(outcome.slices, mixed),
+              f"elapsed {outcome.elapsed} ticks; throughput {plural(len(outcome.jobs), noun)} "
+              f"in {outcome.elapsed} ticks; context switches {outcome.switches}",
+              *machine_lines(outcome), parallel_line(outcome, noun)]
+    if not mixed:
+        lines += ["", *gantt_lines(outcome, width)]
+    lines += ["", *DEFINITIONS]
+    return lines
+
+
+# ------------------------------------------------------------------------------ JSON
+
+
+def question_json(workload: Workload, setup: Setup, seed: int | None) -> dict[str, Any]:
+    doc: dict[str, Any] = {"policy": setup.policy, "options": dict(setup.options),
+                           "cpus": setup.cpus, "switch_cost": setup.switch_cost, "seed": seed,
+                           "solved": False}
+    if workload.mixed:
+        doc["programs"] = [job.text for job in workload.jobs]
+    costs = (setup.io_issue_cost, setup.io_done_cost)
+    doc["jobs"] = [{"job": j.index, "length": j.demand(*costs), "arrival": j.arrival}
+                   for j in workload.jobs]
+    return doc
+
+
+def answer_json(outcome: Outcome, seed: int | None) -> dict[str, Any]:
+    setup, elapsed = outcome.setup, outcome.elapsed
+    doc: dict[str, Any] = {
+        "policy": setup.policy,
+        "jobs": [{"job": r.job, "length": r.length, "arrival": r.arrival,
+                  "response": r.response, "turnaround": r.turnaround, "wait": r.wait,
+                  "finish": r.finish} for r in outcome.jobs],
+        "average": {m: float(fixed(outcome.average(m)))
+                    for m in ("response", "turnaround", "wait")},
+        "options": dict(setup.options),
+        "cpus": setup.cpus,
+        "switch_cost": setup.switch_cost,
+        "seed": seed,
+        "solved": True,
+        "elapsed": elapsed,
+        "throughput": float(fixed(Fraction(len(outcome.jobs), elapsed) if elapsed
+                                  else Fraction(0), 6)),
+        "context_switches": outcome.switches,
+        "utilisation": [float(fixed(percent(b, elapsed) / 100, 4)) for b in outcome.busy],
+        "busy": list(outcome.busy),
+        "switching": list(outcome.switching),
+        "parallel": {str(k): v for k, v in sorted(outcome.overlap().items())},
+        "gantt": [{"cpu": s.cpu, "job": s.job, "start": s.start, "end": s.end}
+                  for s in outcome.slices],
+    }
+    if outcome.workload.mixed:
+        doc["programs"] = [job.text for job in outcome.workload.jobs]
+        doc["blocked"] = [r.blocked for r in outcome.jobs]
+        doc["ticks"] = [{"tick": t.tick, "states": list(t.states), "cpu": t.cpu, "io": t.io,
+                         "io_done": t.io_done} for t in outcome.ticks]
+        doc["totals"] = totals(outcome)
+    return doc

@@ -1,0 +1,230 @@
+"""What ``osmodel schedule`` runs: jobs as values, read from the command line or drawn at random.
+
+A job is a list of steps, computing for some ticks or doing an I/O of some
+ticks; a CPU-bound job is a single computing step.  Everything here is a
+frozen value checked as it is read, so a bad list fails before anything runs,
+with a message that says which option and which item.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+
+from attrs import frozen
+
+from osmodel.kernel.builder import ProgramBuilder
+from osmodel.kernel.errors import OsmodelError
+from osmodel.kernel.program import Program
+
+#: The default length of an I/O written as a bare ``i`` (the homework simulator's).
+IO_LENGTH = 5
+
+
+class WorkloadError(OsmodelError):
+    """A job list, program or quiz setting the user must fix."""
+
+
+@frozen
+class Step:
+    """Compute for ``ticks`` (``kind`` "cpu"), or do an I/O that lasts ``ticks`` ("io")."""
+
+    kind: str
+    ticks: int
+
+    def __str__(self) -> str:
+        return f"{self.kind[0]}{self.ticks}"
+
+
+@frozen
+class Job:
+    """Job ``index`` (its position on the command line), arriving at ``arrival``.
+
+    ``launch`` holds the scheduling fields its process starts with (PCB field
+    names, as a scenario's timeline gives them): ``expected``, ``priority`` ...
+    """
+
+    index: int
+    arrival: int
+    steps: tuple[Step, ...]
+    launch: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def compute(self) -> int:
+        """Ticks of computing in the program (I/O issue and completion costs not included)."""
+        return sum(step.ticks for step in self.steps if step.kind == "cpu")
+
+    @property
+    def ios(self) -> int:
+        return sum(1 for step in self.steps if step.kind == "io")
+
+    def demand(self, io_issue_cost: int, io_done_cost: int) -> int:
+        """The CPU time the job needs: its computing plus the CPU side of each I/O."""
+        return self.compute + self.ios * (io_issue_cost + io_done_cost)
+
+    @property
+    def text(self) -> str:
+        """The job's program in ``--process`` syntax (``c4,i5,c2``)."""
+        return ",".join(str(step) for step in self.steps)
+
+
+@frozen
+class Workload:
+    """The jobs of one run.  ``mixed``: programs with I/O (shown tick by tick)."""
+
+    jobs: tuple[Job, ...]
+    mixed: bool = False
+
+    def programs(self) -> dict[str, Program]:
+        """One program per distinct step list: many processes, one program."""
+        out: dict[str, Program] = {}
+        for job in self.jobs:
+            name = program_name(job)
+            if name not in out:
+                builder = ProgramBuilder(name)
+                for step in job.steps:
+                    if step.kind == "cpu":
+                        builder.cpu(step.ticks)
+                    else:
+                        builder.io(step.ticks)
+                out[name] = builder.build()
+        return out
+
+
+def program_name(job: Job) -> str:
+    return "job_" + "_".join(str(step) for step in job.steps)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def numbers(text: str, option: str, *, minimum: int = 0,
+            maximum: int | None = None) -> tuple[int, ...]:
+    """A comma-separated list of whole numbers from ``minimum`` to ``maximum``."""
+    items = [item.strip() for item in text.split(",")]
+    if not text.strip():
+        raise WorkloadError(f"{option} is empty; give comma-separated numbers such as 300,100")
+    values: list[int] = []
+    for position, item in enumerate(items, 1):
+        if not re.fullmatch(r"[+-]?[0-9]+", item):
+            what = "an empty item" if not item else repr(item)
+            raise WorkloadError(f"{option}: item {position} is {what}, not a whole number "
+                                f"(write the list as 300,100,200)")
+        value = int(item)
+        if value < minimum:
+            kind = "negative" if value < 0 else "too small"
+            raise WorkloadError(f"{option}: item {position} is {value}, which is {kind} "
+                                f"(each must be at least {minimum})")
+        if maximum is not None and value > maximum:
+            raise WorkloadError(f"{option}: item {position} is {value}, which is too large "
+                                f"(each must be at most {maximum})")
+        values.append(value)
+    return tuple(values)
+
+
+_STEP = re.compile(r"([ci])([0-9]*)")
+
+
+def program_steps(text: str, io_length: int = IO_LENGTH) -> tuple[Step, ...]:
+    """``c4,i5,c2``: compute 4 ticks, an I/O of 5 ticks, compute 2 (``i`` alone: ``io_length``)."""
+    steps: list[Step] = []
+    for position, item in enumerate((part.strip() for part in text.split(",")), 1):
+        match = _STEP.fullmatch(item.lower())
+        if match is None:
+            raise WorkloadError(f"--process {text!r}: item {position} ({item!r}) is not cN "
+                                "(compute N ticks) or iN (an I/O of N ticks; i alone: "
+                                f"{io_length})")
+        kind, digits = match.groups()
+        if kind == "c" and not digits:
+            raise WorkloadError(f"--process {text!r}: item {position} (c) needs a length, "
+                                "such as c4")
+        ticks = int(digits) if digits else io_length
+        if ticks < 1:
+            raise WorkloadError(f"--process {text!r}: item {position} ({item}) must last at "
+                                "least 1 tick")
+        steps.append(Step("cpu" if kind == "c" else "io", ticks))
+    return tuple(_merged(steps))
+
+
+def _merged(steps: Sequence[Step]) -> list[Step]:
+    """Adjacent computing steps are one burst (c1,c1 runs exactly like c2)."""
+    out: list[Step] = []
+    for step in steps:
+        if out and step.kind == "cpu" and out[-1].kind == "cpu":
+            out[-1] = Step("cpu", out[-1].ticks + step.ticks)
+        else:
+            out.append(step)
+    return out
+
+
+_DESCRIPTION = re.compile(r"([0-9]+):([0-9]+)")
+
+
+def is_description(text: str) -> bool:
+    """``X:Y``: X instructions, each computing with chance Y percent, else an I/O."""
+    return _DESCRIPTION.fullmatch(text.strip()) is not None
+
+
+def described_steps(text: str, rng: random.Random, io_length: int) -> tuple[Step, ...]:
+    """Draw the program an ``X:Y`` description stands for.
+
+    One draw of ``rng.random()`` per instruction, in order, as the homework
+    simulator does, so a seed gives the same programs as ``process-run.py -s``.
+    """
+    match = _DESCRIPTION.fullmatch(text.strip())
+    assert match is not None
+    count, percent = int(match.group(1)), int(match.group(2))
+    if count < 1:
+        raise WorkloadError(f"--process {text!r}: a process needs at least 1 instruction")
+    if percent > 100:
+        raise WorkloadError(f"--process {text!r}: the chance of computing is a percentage "
+                            f"from 0 to 100, not {percent}")
+    chance = percent / 100
+    steps = [Step("cpu", 1) if rng.random() < chance else Step("io", io_length)
+             for _ in range(count)]
+    return tuple(_merged(steps))
+
+
+def random_lengths(rng: random.Random, count: int, max_length: int,
+                   max_arrival: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """A quiz's jobs: lengths from 1 to ``max_length``, then arrivals from 0 to ``max_arrival``.
+
+    Only ``randint`` is used, whose results for a seed are the same on every
+    Python version; arrivals are drawn (after all the lengths) only when
+    ``max_arrival`` is above 0, so adding arrivals keeps the lengths.
+    """
+    lengths = tuple(rng.randint(1, max_length) for _ in range(count))
+    arrivals = tuple(rng.randint(0, max_arrival) for _ in range(count)) if max_arrival else \
+        (0,) * count
+    return lengths, arrivals
+
+
+def jobs_from(steps: Sequence[tuple[Step, ...]], arrivals: Sequence[int] | None,
+              fields: Sequence[tuple[str, str, Sequence[int]]] = (), *,
+              io_costs: tuple[int, int] = (1, 1)) -> tuple[Job, ...]:
+    """Jobs from their programs, arrivals and per-job scheduling fields.
+
+    ``fields`` holds (option, PCB field, values) for ``--priorities`` and the
+    like; each list must have one value per job.  Every job declares its CPU
+    demand as ``expected``, the length SJF and STCF trust.
+    """
+    count = len(steps)
+    if arrivals is not None and len(arrivals) != count:
+        raise WorkloadError(f"--arrivals has {len(arrivals)} value"
+                            f"{'s' if len(arrivals) != 1 else ''} but there "
+                            f"{'are' if count != 1 else 'is'} {count} job"
+                            f"{'s' if count != 1 else ''}")
+    for option, _, values in fields:
+        if len(values) != count:
+            raise WorkloadError(f"{option} has {len(values)} value"
+                                f"{'s' if len(values) != 1 else ''} but there "
+                                f"{'are' if count != 1 else 'is'} {count} job"
+                                f"{'s' if count != 1 else ''}")
+    issue, done = io_costs
+    jobs = []
+    for index, program in enumerate(steps):
+        demand = sum(s.ticks if s.kind == "cpu" else issue + done for s in program)
+        launch = (("expected", demand), *((name, values[index]) for _, name, values in fields))
+        jobs.append(Job(index, arrivals[index] if arrivals is not None else 0, program, launch))
+    return tuple(jobs)
