@@ -64,3 +64,48 @@ def test_tree_at_a_time_and_bad_output_directory(scenario: Path, tmp_path: Path)
     assert "osmodel tree at time 3" in early.stdout and "2 child" in early.stdout
     bad = osmodel("export", str(scenario), "--to", "jsonl", "-o", str(tmp_path / "no" / "x"))
     assert bad.code == 2 and "does not exist" in bad.stderr
+
+
+REUSED_PID = """\
+[scenario]
+platform = "windows"
+
+[programs.main]
+code = '''
+    CreateProcess child, FALSE, 0 -> r1, r2
+    wait r1 -> r4
+    CloseHandle r1
+    CloseHandle r2        ; the last handles: the child's id is free again
+    CreateProcess child, FALSE, 0 -> r5, r6
+    wait r5 -> r4
+    ExitProcess 0
+'''
+
+[programs.child]
+code = '''
+    cpu 3
+    ExitProcess 4
+'''
+
+[[timeline]]
+at = 0
+user = "main"
+"""
+
+
+def test_perfetto_gives_a_reused_pid_a_track_for_each_process(tmp_path: Path) -> None:
+    scenario, out = tmp_path / "reuse.toml", tmp_path / "run.json"
+    scenario.write_text(REUSED_PID)
+    assert osmodel("export", str(scenario), "--to", "perfetto", "-o", str(out)).code == 0
+    events = json.loads(out.read_text())["traceEvents"]
+    tracks = {e["tid"]: e["args"]["name"] for e in events
+              if e["ph"] == "M" and e["name"] == "thread_name" and e["pid"] == 2}
+    children = sorted(tid for tid, name in tracks.items() if name.endswith(" child"))
+    assert len(children) == 2 and len({tracks[tid] for tid in children}) == 1  # one pid
+    created = {e["tid"]: e["ts"] for e in events if e["ph"] == "i" and e["name"] == "create"}
+    exits = {e["tid"]: e["ts"] for e in events if e["ph"] == "i" and e["name"] == "exit"}
+    first, second = children
+    assert created[first] < exits[first] < created[second] < exits[second]
+    for tid in children:  # each track holds one life: no slice before it began
+        slices = [e for e in events if e["ph"] == "X" and e["tid"] == tid and e["pid"] == 2]
+        assert slices and min(e["ts"] for e in slices) >= created[tid]

@@ -50,10 +50,6 @@ class ExportFormat(StrEnum):
     dot = "dot"
 
 
-def names(sim: Simulation) -> dict[int, str]:
-    return {p.pid: p.name for p in sim.processes()}
-
-
 def timeline_text(sim: Simulation, width: int) -> str:
     kernel = sim.kernel
     events = sim.recorder.events
@@ -204,7 +200,8 @@ def osmodel_commands(app: typer.Typer) -> None:
         if to is ExportFormat.jsonl:
             write_atomically(output, jsonl(sim.recorder.events))
         elif to is ExportFormat.perfetto:
-            trace = chrome_trace(sim.recorder.events, names(sim), kernel.machine.cpus,
+            processes = [(p.pid, p.acct.created, p.name) for p in sim.processes()]
+            trace = chrome_trace(sim.recorder.events, processes, kernel.machine.cpus,
                                  kernel.now, sim.platform)
             write_atomically(output, [json.dumps(trace)])
         else:
