@@ -61,9 +61,9 @@ def chrome_trace(events: Sequence[Event], processes: Iterable[tuple[int, int, st
     for cpu in range(ncpus):
         out.append({"ph": "M", "name": "thread_name", "pid": CPU_TRACK, "tid": cpu,
                     "args": {"name": f"cpu{cpu}"}})
-    for track in range(1, len(lives.processes) + 1):
-        out.append({"ph": "M", "name": "thread_name", "pid": PROCESS_TRACK, "tid": track,
-                    "args": {"name": lives.label(track)}})
+    for tid in range(1, len(lives.processes) + 1):
+        out.append({"ph": "M", "name": "thread_name", "pid": PROCESS_TRACK, "tid": tid,
+                    "args": {"name": lives.label(tid)}})
     for interval in cpu_intervals(events, clock):
         track = lives.track(int(interval.what), interval.start)
         out.append({"ph": "X", "name": lives.label(track) if track else interval.what,
