@@ -611,7 +611,14 @@ class Kernel:
         cpu.last = proc
         ticks = self.scheduler.slice(proc, cpu)
         begin = now + cost
-        cpu.slice_end = INF if ticks is None else begin + ticks
+        if ticks is None:
+            cpu.slice_end = INF
+        elif ticks > 0:
+            cpu.slice_end = begin + ticks
+        else:  # a slice of nothing would expire at once, forever, with the clock standing still
+            raise ConfigError(f"scheduler {self.machine.scheduler!r} gave pid {proc.pid} a "
+                              f"slice of {ticks!r} ticks at time {now}; a slice is at least "
+                              f"1 tick (None: until the process blocks or ends)")
         cpu.run_start = begin
         if acct.first_run is None:
             acct.first_run = begin

@@ -255,3 +255,16 @@ def test_slices_ended_without_an_event_give_the_textbook_round_robin(cpus: int) 
     assert [p.acct.first_run for p in procs] == [i // cpus for i in range(4)]
     if cpus == 1:
         assert [p.acct.ended for p in procs] == [9, 10, 11, 12]
+
+
+def test_a_scheduler_that_gives_an_empty_slice_is_an_error_not_a_hang() -> None:
+    from osmodel.kernel.errors import ConfigError
+    from osmodel.plugins.schedulers.rr import RoundRobin
+
+    kernel = toy_kernel(jobs(3))
+    kernel.scheduler = RoundRobin(kernel, {})
+    kernel.scheduler.slice = lambda process, cpu: 0  # type: ignore[method-assign]
+    start(kernel, "j0")
+    with pytest.raises(ConfigError, match=r"scheduler 'rr' gave pid 1 a slice of 0 ticks at "
+                                          r"time 0; a slice is at least 1 tick"):
+        kernel.run()

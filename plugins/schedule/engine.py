@@ -50,12 +50,31 @@ class Setup:
     io_issue_cost: int = 1
     io_done_cost: int = 1
 
-    def machine(self) -> Machine:
-        # jobs are finite and their processes few pages each: no limits to meet
+    def machine(self, time_limit: int | None = None) -> Machine:
+        # processes are few pages each and their number is the workload's
         return Machine(cpus=self.cpus, frames=1 << 24, switch_cost=self.switch_cost,
                        scheduler=self.policy, scheduler_options=dict(self.options),
                        io_issue_cost=self.io_issue_cost, io_done_cost=self.io_done_cost,
-                       limits=Limits(processes=None, time=None))
+                       limits=Limits(processes=None, time=time_limit))
+
+
+#: The most CPU time a workload may ask for in all: the default time limit of a
+#: scenario, and what keeps a run's slice log and tick table within memory.
+MAX_DEMAND = 1_000_000
+
+
+def time_limit(workload: Workload, setup: Setup) -> int:
+    """When a run that has not finished has gone wrong: every job's CPU and I/O time after
+    the last arrival, each slice paying a switch (a policy that stops giving jobs a CPU
+    meets this limit instead of running forever)."""
+    costs = (setup.io_issue_cost, setup.io_done_cost)
+    demand = sum(job.demand(*costs) for job in workload.jobs)
+    if demand > MAX_DEMAND:
+        raise ConfigError(f"the jobs ask for {demand:,} ticks of CPU in all; osmodel schedule "
+                          f"runs at most {MAX_DEMAND:,} (write a scenario for longer runs)")
+    waits = sum(step.ticks for job in workload.jobs for step in job.steps if step.kind == "io")
+    last = max((job.arrival for job in workload.jobs), default=0)
+    return last + (demand + waits) * (1 + setup.switch_cost) + 1
 
 
 class Slice(NamedTuple):
@@ -220,8 +239,9 @@ def run(pm: PluginManager, workload: Workload, setup: Setup, *,
     check_policy(pm, setup.policy)
     recorder = Recorder() if workload.mixed else None
     all_sinks = (*sinks, recorder) if recorder is not None else tuple(sinks)
+    limit = time_limit(workload, setup)
     kernel: Kernel = guarded(None, lambda: boot(
-        setup.machine(), PLATFORM, pm, programs=workload.programs(), seed=setup.seed,
+        setup.machine(limit), PLATFORM, pm, programs=workload.programs(), seed=setup.seed,
         sinks=all_sinks), pm)
     try:
         return _measure(kernel, workload, setup, recorder)

@@ -360,3 +360,56 @@ def test_averages_round_half_up_exactly() -> None:
     assert (fixed(Fraction(8, 3)), fixed(Fraction(29, 3)), fixed(Fraction(5))) == \
         ("2.67", "9.67", "5.00")
     assert fixed(Fraction(1, 7), 4) == "0.1429"
+
+
+def test_a_workload_too_big_to_run_is_refused_before_it_starts() -> None:
+    result = osmodel("schedule", "--policy", "rr", "--quantum", "1", "--jobs", "999999,2")
+    assert (result.code, result.stdout) == (2, "")
+    assert "the jobs ask for 1,000,001 ticks of CPU in all" in result.stderr
+    assert "at most 1,000,000" in result.stderr
+
+
+def test_a_policy_that_stops_giving_jobs_a_cpu_meets_the_time_limit() -> None:
+    from osmodel.kernel import hookimpl
+    from osmodel.kernel.errors import OsmodelError
+    from osmodel.kernel.scheduler import BaseScheduler
+    from osmodel.plugins.schedule import engine
+    from osmodel.plugins.schedule.workload import Step, Workload, jobs_from
+
+    class Forgetful(BaseScheduler):
+        """Runs the first job once, then forgets everyone, and keeps a timer ticking
+        (as a boost timer that is never stopped would), so the run never runs dry."""
+
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            self.queue: list[Any] = []
+            self.served = False
+            self.tick(None)
+
+        def tick(self, _: object) -> None:
+            self.kernel.after(1, self.tick)
+
+        def admit(self, process: Any, reason: str) -> None:
+            self.queue.append(process)
+
+        def pick(self, cpu: Any) -> Any:
+            if self.served or not self.queue:
+                return None
+            self.served = True
+            return self.queue.pop(0)
+
+        def slice(self, process: Any, cpu: Any) -> int | None:
+            return 2
+
+    class Plugin:
+        @hookimpl
+        def osmodel_schedulers(self) -> dict[str, Any]:
+            return {"forgetful": Forgetful}
+
+    pm = make_plugin_manager(autoload=False)
+    pm.register(Plugin())
+    workload = Workload(jobs_from([(Step("cpu", 5),), (Step("cpu", 3),)], None))
+    setup = engine.Setup("forgetful")
+    assert engine.time_limit(workload, setup) == 9
+    with pytest.raises(OsmodelError, match="left jobs 0, 1 unfinished at time 9"):
+        engine.run(pm, workload, setup)
