@@ -97,13 +97,20 @@ CORE_KEYS = {"pid", "name", "program", "state", "textbook_state", "cause", "crea
              "parent", "exit", "times", "metrics"}
 
 
-def process_table(report: Mapping[str, Any]) -> list[str]:
-    processes = report["processes"]
+def platform_columns(processes: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The platforms' own scalar fields of the report's processes (ppid, pgid, exit_code ...),
+    in the order they first appear: the extra columns of a process table."""
     extra: list[str] = []
     for proc in processes:
         for key, value in proc.items():
             if key not in CORE_KEYS and key not in extra and not isinstance(value, dict | list):
                 extra.append(key)
+    return extra
+
+
+def process_table(report: Mapping[str, Any]) -> list[str]:
+    processes = report["processes"]
+    extra = platform_columns(processes)
     headers = ["PID", "NAME", "STATE", "CAUSE", "CREATOR", "PARENT", *[e.upper() for e in extra],
                "EXIT", "CPU", "RESPONSE", "TURNAROUND", "WAIT"]
     rows = [

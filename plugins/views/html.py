@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from osmodel.kernel.render import CORE_KEYS, chapter_lines, summary_lines
+from osmodel.kernel.render import chapter_lines, platform_columns, summary_lines
 
 from .compare import Difference, Life, Run, Snapshot, by_life, end_text, subjects_of
 from .intervals import cpu_intervals, state_intervals
@@ -307,11 +307,7 @@ def _describe(proc: Mapping[str, Any]) -> str:
 def process_table(run: Run) -> str:
     """Every process of the run; extra columns are the platform's scalar fields."""
     processes = run.report["processes"]
-    extra: list[str] = []
-    for proc in processes:
-        for key, value in proc.items():
-            if key not in CORE_KEYS and key not in extra and not isinstance(value, dict | list):
-                extra.append(key)
+    extra = platform_columns(processes)
     heads = ["PID", "NAME", "STATE", "CAUSE", "CREATOR", "PARENT", *[x.upper() for x in extra],
              "END", "CPU", "RESPONSE", "TURNAROUND", "WAIT"]
     lives = life_of(run)
