@@ -697,9 +697,9 @@ class Kernel:
         self._run(cpu)
 
     def _expire(self, cpu: CPU) -> bool:
-        """The quantum is used up: back to the ready queue, and the CPU picks again.
-
+        """The quantum is used up: back to the ready queue, and the CPU picks again;
         True when the CPU has a process to run now.
+
         The hottest path of a time-sliced run, so `_leave`, `_enter` and
         `_dispatch` are written out here (no burst is in flight at this point).
         """
