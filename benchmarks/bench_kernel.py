@@ -1,9 +1,10 @@
 """Kernel benchmarks, reported as ratios measured in one run (not timed tests).
 
-1. Events per second with 1k, 10k, 100k and 1M processes in the system:
-   (a) all of them runnable, round robin with quantum 1 (every slice an event);
+1. Slices per second (a process dispatched on a CPU, ran, and left it) with
+   1k, 10k, 100k and 1M processes in the system:
+   (a) all of them runnable, round robin with quantum 1 (every tick a slice);
    (b) all of them asleep while ten busy processes run: idle processes must cost nothing.
-   The cost per event should stay flat as the process count grows.
+   The cost per slice should stay flat as the process count grows.
 2. A copy-on-write share of a 1-page and of a 65,536-page address space (both
    fully resident): the cost should be about equal.
 
@@ -78,9 +79,9 @@ def runnable(n: int) -> tuple[int, float]:
         kernel.create("job", cause="batch")
 
     def go() -> int:
-        before = kernel._seq
+        before = kernel.counters.switches
         kernel.run()
-        return kernel._seq - before
+        return kernel.counters.switches - before
 
     return timed(go)
 
@@ -95,9 +96,9 @@ def idle_crowd(n: int, slices: int = 200_000) -> tuple[int, float]:
         kernel.create("busy", cause="batch")
 
     def go() -> int:
-        before = kernel._seq
+        before = kernel.counters.switches
         kernel.run(until=kernel.now + slices)
-        return kernel._seq - before
+        return kernel.counters.switches - before
 
     return timed(go)
 
@@ -122,7 +123,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [n for n in (1_000, 10_000, 100_000, 1_000_000) if n <= args.max]
 
-    print("events per second (a: all runnable, RR quantum 1; b: all asleep + 10 busy)")
+    print("slices per second (a: all runnable, RR quantum 1; b: all asleep + 10 busy)")
     base_a = base_b = None
     for n in sizes:
         ea, ta = runnable(n)
@@ -130,8 +131,8 @@ def main() -> None:
         rate_a, rate_b = ea / ta, eb / tb
         base_a = base_a or rate_a
         base_b = base_b or rate_b
-        print(f"  {n:>9,} processes: (a) {rate_a:>10,.0f} ev/s  x{rate_a / base_a:4.2f}   "
-              f"(b) {rate_b:>10,.0f} ev/s  x{rate_b / base_b:4.2f}")
+        print(f"  {n:>9,} processes: (a) {rate_a:>10,.0f} /s  x{rate_a / base_a:4.2f}   "
+              f"(b) {rate_b:>10,.0f} /s  x{rate_b / base_b:4.2f}")
 
     small, large = cow_share(1), cow_share(65_536, repeats=500)
     print("copy-on-write share (fork of a fully resident space)")
