@@ -140,6 +140,18 @@ def check_affinity(process: Process, cpus: int) -> None:
                           f"has CPUs 0 to {cpus - 1}")
 
 
+def sub_queue(queue: FifoQueue | HeapQueue, process: Process, make: Callable[[], Any]) -> Any:
+    """The sub-queue of ``queue`` for ``process``'s affinity set, made on first use."""
+    affinity = process.affinity
+    if affinity is None:
+        return queue.any
+    found = queue.pinned.get(affinity)
+    if found is None:
+        check_affinity(process, queue.cpus)
+        found = queue.pinned[affinity] = make()
+    return found
+
+
 class FifoQueue:
     """Processes in the order they became ready; ``front`` entries jump the line.
 
@@ -157,15 +169,7 @@ class FifoQueue:
         self.pinned: dict[frozenset[int], deque[FifoEntry]] = {}
 
     def push(self, process: Process, seq: int, front: bool = False) -> None:
-        affinity = process.affinity
-        if affinity is None:
-            line = self.any
-        else:
-            found = self.pinned.get(affinity)
-            if found is None:
-                check_affinity(process, self.cpus)
-                found = self.pinned[affinity] = deque()
-            line = found
+        line = sub_queue(self, process, deque)
         if front:
             line.appendleft((seq, process.qtoken, process))
         else:
@@ -238,16 +242,7 @@ class HeapQueue:
         self.pinned: dict[frozenset[int], list[HeapEntry]] = {}
 
     def push(self, process: Process, key: Any, seq: int) -> None:
-        affinity = process.affinity
-        if affinity is None:
-            heap = self.any
-        else:
-            found = self.pinned.get(affinity)
-            if found is None:
-                check_affinity(process, self.cpus)
-                found = self.pinned[affinity] = []
-            heap = found
-        heapq.heappush(heap, (key, seq, process.qtoken, process))
+        heapq.heappush(sub_queue(self, process, list), (key, seq, process.qtoken, process))
         self.count += 1
 
     @staticmethod

@@ -141,19 +141,18 @@ class MultiLevelFeedbackQueue(Policy):
         self.live = 0
         self.timer: Timer | None = None
 
-    def _top(self, process: Process, job: MlfqJob) -> None:
+    def _top(self, process: Process, job: MlfqJob, epoch: int) -> None:
+        """Put ``job`` at the top level with a fresh allotment, in boost period ``epoch``."""
         job.level = process.level = 0
         job.allot = self.allotment[0]
         job.qleft = self.quantum[0]
+        job.epoch = epoch
 
     def enqueue(self, process: Process, job: MlfqJob, queue: LevelQueues, reason: str) -> None:
         boost = self.boost
-        if job.level < 0:
-            self._top(process, job)
-            job.epoch = self.kernel.now // boost if boost else 0
-        elif boost and job.epoch != self.kernel.now // boost:
-            self._top(process, job)  # a boost came while it was blocked
-            job.epoch = self.kernel.now // boost
+        epoch = self.kernel.now // boost if boost else 0
+        if job.level < 0 or job.epoch != epoch:  # new, or a boost came while it was blocked
+            self._top(process, job, epoch)
         last = job.last
         front = last == "preempted" or (last == "blocked" and self.io_to_front)
         queue.push(process, job.level, self.front_seq() if front else self.next_seq(), front)
@@ -202,7 +201,6 @@ class MultiLevelFeedbackQueue(Policy):
         self.timer = None
         now = self.kernel.now
         epoch = now // self.boost
-        allotment, quantum = self.allotment[0], self.quantum[0]
         for queue in self.queues:
             levels = queue.levels
             top = levels[0]
@@ -212,15 +210,10 @@ class MultiLevelFeedbackQueue(Policy):
             for line in (top.any, *top.pinned.values()):
                 for _seq, token, process in line:
                     if token == process.qtoken:
-                        job = process.sched
-                        job.level = process.level = 0
-                        job.allot = allotment
-                        job.qleft = quantum
-                        job.epoch = epoch
+                        self._top(process, process.sched, epoch)
         for cpu, process in self.running():
             job = process.sched
-            self._top(process, job)
-            job.epoch = epoch
+            self._top(process, job, epoch)
             job.mark = process.acct.cpu + self.ran_so_far(cpu)  # only later ticks count
         if self.live:
             self.timer = self.kernel.at(now + self.boost, self._boost)
