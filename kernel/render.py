@@ -86,10 +86,15 @@ def _exit_text(exit: Mapping[str, Any] | None) -> str:
     return text
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]],
+          left: int | None = None) -> list[str]:
+    """Fixed-width columns (None shows as ``-``); columns from index ``left`` on are
+    aligned right, as numbers are (None: every column aligned left)."""
     cells = [[str(h) for h in headers]] + [["-" if c is None else str(c) for c in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    return ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+    first_right = len(headers) if left is None else left
+    return ["  ".join(c.ljust(w) if i < first_right else c.rjust(w)
+                      for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip()
             for row in cells]
 
 

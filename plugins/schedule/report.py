@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from osmodel.kernel.render import table
 from osmodel.plugins.views.intervals import Interval
-from osmodel.plugins.views.timeline import _cells, axis
+from osmodel.plugins.views.timeline import axis, row_cells
 
 from .engine import Outcome, Setup, Slice, fixed, percent, run_order
 from .workload import Job, Workload
@@ -51,23 +52,13 @@ def describe(setup: Setup, count: int, noun: str, seed: int | None = None) -> st
     return text
 
 
-def columns(headers: Sequence[str], rows: Sequence[Sequence[object]],
-            left: int = 1) -> list[str]:
-    """A table: the first ``left`` columns aligned left, the others right."""
-    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    return ["  ".join(cell.ljust(w) if i < left else cell.rjust(w)
-                      for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
-            for row in cells]
-
-
 # ------------------------------------------------------------------------- questions
 
 
 def job_question(workload: Workload, setup: Setup, seed: int | None) -> list[str]:
     lines = [f"osmodel schedule quiz: {describe(setup, len(workload.jobs), 'job', seed)}", ""]
     costs = (setup.io_issue_cost, setup.io_done_cost)
-    lines += columns(["job", "length", "arrival"],
+    lines += table(["job", "length", "arrival"],
                      [[j.index, j.demand(*costs), j.arrival] for j in workload.jobs], left=0)
     lines += ["", "Work out each job's response, turnaround and wait, and their averages,",
               "and draw what each CPU runs when (a Gantt chart).",
@@ -131,7 +122,7 @@ def job_table(outcome: Outcome) -> list[str]:
     rows.append(["average", *blank, *(fixed(outcome.average(m))
                                       for m in ("response", "turnaround", "wait")),
                  *([""] if mixed else [])])
-    return columns(headers, rows, left=2 if mixed else 1)
+    return table(headers, rows, left=2 if mixed else 1)
 
 
 def order_line(slices: Sequence[Slice], mixed: bool) -> str:
@@ -184,7 +175,7 @@ def gantt_lines(outcome: Outcome, width: int) -> list[str]:
              + (f", {SWITCHING} switching" if outcome.setup.switch_cost else ""),
              f"{'':<5} {axis(clock, width)}".rstrip()]
     for cpu in range(outcome.setup.cpus):
-        cells = _cells([i for i in intervals if i.who == cpu], clock, width, chars)
+        cells = row_cells([i for i in intervals if i.who == cpu], clock, width, chars)
         lines.append(f"cpu{cpu:<2} {cells.replace(' ', IDLE)}")
     return lines
 
@@ -194,7 +185,7 @@ def tick_lines(outcome: Outcome) -> list[str]:
     headers = ["tick", *(f"P{job.index}" for job in jobs), "CPU", "IOs"]
     rows = [[f"{t.tick}{'*' if t.io_done else ''}", *(s or "-" for s in t.states),
              t.cpu or "", t.io or ""] for t in outcome.ticks]
-    lines = columns(headers, rows, left=1 + len(jobs))
+    lines = table(headers, rows, left=1 + len(jobs))
     if any(t.io_done for t in outcome.ticks):
         lines.append("* an I/O completed as this tick began")
     return lines

@@ -12,6 +12,7 @@ import random
 import re
 from collections.abc import Sequence
 
+import attrs
 from attrs import frozen
 
 from osmodel.kernel.builder import ProgramBuilder
@@ -210,21 +211,17 @@ def jobs_from(steps: Sequence[tuple[Step, ...]], arrivals: Sequence[int] | None,
     demand as ``expected``, the length SJF and STCF trust.
     """
     count = len(steps)
-    if arrivals is not None and len(arrivals) != count:
-        raise WorkloadError(f"--arrivals has {len(arrivals)} value"
-                            f"{'s' if len(arrivals) != 1 else ''} but there "
-                            f"{'are' if count != 1 else 'is'} {count} job"
-                            f"{'s' if count != 1 else ''}")
-    for option, _, values in fields:
+    lists = [("--arrivals", arrivals)] if arrivals is not None else []
+    for option, values in [*lists, *((option, values) for option, _, values in fields)]:
         if len(values) != count:
             raise WorkloadError(f"{option} has {len(values)} value"
                                 f"{'s' if len(values) != 1 else ''} but there "
                                 f"{'are' if count != 1 else 'is'} {count} job"
                                 f"{'s' if count != 1 else ''}")
-    issue, done = io_costs
     jobs = []
     for index, program in enumerate(steps):
-        demand = sum(s.ticks if s.kind == "cpu" else issue + done for s in program)
-        launch = (("expected", demand), *((name, values[index]) for _, name, values in fields))
-        jobs.append(Job(index, arrivals[index] if arrivals is not None else 0, program, launch))
+        job = Job(index, arrivals[index] if arrivals is not None else 0, program)
+        launch = (("expected", job.demand(*io_costs)),
+                  *((name, values[index]) for _, name, values in fields))
+        jobs.append(attrs.evolve(job, launch=launch))
     return tuple(jobs)

@@ -20,12 +20,13 @@ from attrs import define, field, frozen
 
 from osmodel.kernel.errors import OsmodelError
 from osmodel.kernel.manager import PluginManager
+from osmodel.kernel.render import table
 from osmodel.kernel.report import build_report
 from osmodel.kernel.scenario import Scenario
 from osmodel.kernel.simulation import Simulation, guarded, simulate
 
 from .intervals import Interval, state_intervals
-from .timeline import SYMBOLS, _cells, axis
+from .timeline import SYMBOLS, axis, row_cells
 
 SCHEMA_VERSION = 1
 DEFAULT_PLATFORMS = ("unix", "windows")
@@ -513,13 +514,6 @@ def side_by_side(blocks: Sequence[Sequence[str]], gap: str = "  |  ") -> list[st
     return rows
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    cells = [list(headers), *[list(r) for r in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    return ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-            for row in cells]
-
-
 def by_life(intervals: Iterable[Interval], lives: Sequence[Life],
             pid_of: Callable[[Interval], int]) -> dict[int, list[Interval]]:
     """Intervals by life index: the life with that pid most recently created before each.
@@ -557,7 +551,7 @@ def lives_timeline(run: Run, width: int) -> list[str]:
     rows = state_rows(run)
     lines = [f"{'':<{label}}  {axis(clock, width)}"]
     for life, text in zip(run.lives, labels, strict=True):
-        cells = _cells(rows.get(life.index, []), clock, width) if clock else ""
+        cells = row_cells(rows.get(life.index, []), clock, width) if clock else ""
         lines.append(f"{text:<{label}}  {cells}".rstrip())
     legend = "  ".join(f"{c} {s}" for s, c in SYMBOLS.items() if s != "terminated")
     lines.append(f"one column = {step} tick{'s' if step > 1 else ''}; {legend}")
@@ -581,7 +575,7 @@ def compare_text(runs: Sequence[Run], subjects: Sequence[str], found: Sequence[D
             life = lives.get(subject)
             row.append("-" if life is None else f"{life.pid}: {end_text(life.entry)}")
         rows.append(row)
-    lines += _table(["PROCESS", *[n.upper() for n in names]], rows) if rows else \
+    lines += table(["PROCESS", *[n.upper() for n in names]], rows) if rows else \
         ["(the scenario created no process)"]
     lines += ["", "== memory"]
     metrics = (("processes created", "processes_created"),)
@@ -593,7 +587,7 @@ def compare_text(runs: Sequence[Run], subjects: Sequence[str], found: Sequence[D
                        ("frames in use at the peak", "frames_peak")):
         memory_rows.append([label, *[str(run.report["summary"]["memory"][key])
                                      for run in runs]])
-    lines += _table(["", *[n.upper() for n in names]], memory_rows)
+    lines += table(["", *[n.upper() for n in names]], memory_rows)
     lines += ["", "== structure"]
     blocks = []
     for run in runs:
@@ -614,7 +608,7 @@ def compare_text(runs: Sequence[Run], subjects: Sequence[str], found: Sequence[D
         for column, lives, states in zip(chart, per_run, intervals, strict=True):
             life = lives.get(subject)
             column.append("" if life is None or not clock
-                          else _cells(states.get(life.index, []), clock, width))
+                          else row_cells(states.get(life.index, []), clock, width))
     labels = ["", "", *subjects]
     lines += [f"{lab:<{label_width}}  {row}".rstrip()
               for lab, row in zip(labels, side_by_side(chart, gap="  "), strict=False)]

@@ -15,7 +15,7 @@ def _scale(clock: int, width: int) -> int:
     return max(1, -(-clock // width))
 
 
-def _cells(intervals: Sequence[Interval], clock: int, width: int,
+def row_cells(intervals: Sequence[Interval], clock: int, width: int,
            symbol: Mapping[str, str] | None = None) -> str:
     """One row: in each column, the state that held longest in that column's ticks."""
     step = _scale(clock, width)
@@ -49,6 +49,6 @@ def gantt(cpus: Sequence[Interval], ncpus: int, clock: int, width: int = 60) -> 
     for cpu in range(ncpus):
         runs = [i for i in cpus if i.who == cpu]
         digits = {i.what: i.what[-1] for i in runs}
-        lines.append(f"cpu{cpu:<2}  {_cells(runs, clock, width, digits)}".rstrip())
+        lines.append(f"cpu{cpu:<2}  {row_cells(runs, clock, width, digits)}".rstrip())
     lines.append("each cell shows the last digit of the pid that ran there")
     return lines
