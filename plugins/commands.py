@@ -10,7 +10,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from enum import StrEnum
 from pathlib import Path
 
@@ -74,6 +74,13 @@ def render_text(sim: Simulation, report: dict[str, object], *, show_trace: bool 
     return "\n".join(lines)
 
 
+def progress_if_terminal(
+        wanted: bool) -> Callable[[], AbstractContextManager[Callable[[Kernel], None]]] | None:
+    """``progress_display`` when wanted and both stdout and stderr are terminals
+    (never in JSON output, never when piped); else None."""
+    return progress_display if wanted and sys.stderr.isatty() and sys.stdout.isatty() else None
+
+
 @contextmanager
 def progress_display() -> Iterator[Callable[[Kernel], None]]:
     """A spinner on stderr with the simulated time, for long runs on a terminal."""
@@ -129,8 +136,9 @@ def perform(
     except OsmodelError as error:
         raise fail(str(error)) from None
     try:
-        if progress and sys.stderr.isatty() and sys.stdout.isatty():
-            with progress_display() as show_progress:
+        display = progress_if_terminal(progress)
+        if display is not None:
+            with display() as show_progress:
                 sim.run(until, progress=show_progress)
         else:
             sim.run(until)

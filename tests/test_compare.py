@@ -291,7 +291,7 @@ def test_same_scenario_same_bytes_under_any_hash_seed(tmp_path: Path) -> None:
 def test_progress_only_when_asked_and_both_streams_are_terminals(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from osmodel.plugins.commands import progress_display
-    from osmodel.plugins.views.compare import progress_factory
+    from osmodel.plugins.commands import progress_if_terminal as progress_factory
 
     for out_tty, err_tty in ((True, True), (True, False), (False, True)):
         monkeypatch.setattr(sys.stdout, "isatty", lambda v=out_tty: v)

@@ -15,7 +15,14 @@ from osmodel.kernel.errors import OsmodelError
 from osmodel.kernel.report import build_report
 from osmodel.kernel.scenario import Scenario
 from osmodel.kernel.simulation import Simulation
-from osmodel.plugins.commands import Format, jsonl, load, perform, write_atomically
+from osmodel.plugins.commands import (
+    Format,
+    jsonl,
+    load,
+    perform,
+    progress_if_terminal,
+    write_atomically,
+)
 
 from .compare import (
     DEFAULT_PLATFORMS,
@@ -30,7 +37,6 @@ from .compare import (
     match,
     peak_time,
     platform_rules,
-    progress_factory,
 )
 from .dot import process_graph
 from .html import html_report
@@ -129,7 +135,7 @@ def run_all(state: AppState, scenario: Scenario, names: Sequence[str], *,
     same run (stopping changes nothing).  ``end`` also draws the last moment,
     and so does a run with nothing else to draw.
     """
-    show = progress_factory(progress)
+    show = progress_if_terminal(progress)
     runs = []
     for name in names:
         try:

@@ -11,7 +11,6 @@ a third-party platform takes part exactly like the built-in ones.
 
 from __future__ import annotations
 
-import sys
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
@@ -79,7 +78,7 @@ def execute(scenario: Scenario, platform: str, pm: PluginManager, *, at: Sequenc
 
     Stopping changes nothing: the run goes on exactly as if it had not
     stopped (the trace is the same byte for byte).  ``end`` draws the last
-    moment too.  ``progress`` is a context manager factory (``progress_display``).
+    moment too.  ``progress`` is a context manager factory (`progress_if_terminal`).
     Everything that asks the platform's hooks (reports, drawings) is done
     here, because afterwards the run is closed (its platform instance leaves
     ``pm``), so the next platform can run on the same manager.  Every failure
@@ -134,15 +133,6 @@ def peak_time(run: Run) -> int | None:
         if (i + 1 == len(events) or events[i + 1].time != event.time) and len(alive) > best:
             best, when = len(alive), event.time
     return when
-
-
-def progress_factory(enabled: bool) -> Callable[[], Any] | None:
-    """``progress_display`` when asked for and both stdout and stderr are terminals."""
-    if not (enabled and sys.stderr.isatty() and sys.stdout.isatty()):
-        return None
-    from osmodel.plugins.commands import progress_display
-
-    return progress_display
 
 
 # ----------------------------------------------------------------------- who is who
