@@ -67,6 +67,9 @@ _LIMIT_KEYS = ("processes", "time", "user_processes")
 _PROGRAM_KEYS = ("code", "file", "pages")
 #: Scheduling attributes a ``user`` or ``batch`` entry may give the process it starts.
 LAUNCH_KEYS = ("priority", "nice", "tickets", "length", "cpus")
+#: The values the numeric ones take (None: no upper bound).
+LAUNCH_RANGES: dict[str, tuple[int, int | None]] = {
+    "priority": (-1000, 1000), "nice": (-20, 19), "tickets": (1, None), "length": (0, None)}
 _EVENT_KEYS = ("at", *EVENT_KINDS, "background", "args", "signal", *LAUNCH_KEYS)
 
 KeyPath = tuple[str | int, ...]
@@ -723,15 +726,10 @@ class _Reader:
                cpus: int) -> tuple[tuple[str, Any], ...]:
         """The scheduling attributes of a user or batch entry, as PCB fields."""
         found: list[tuple[str, Any]] = []
-        if "priority" in table:
-            found.append(("priority", self.integer((*path, "priority"), table["priority"],
-                                                   -1000, 1000)))
-        if "nice" in table:
-            found.append(("nice", self.integer((*path, "nice"), table["nice"], -20, 19)))
-        if "tickets" in table:
-            found.append(("tickets", self.integer((*path, "tickets"), table["tickets"], 1)))
-        if "length" in table:
-            found.append(("expected", self.integer((*path, "length"), table["length"], 0)))
+        for key, (low, high) in LAUNCH_RANGES.items():
+            if key in table:
+                field_name = "expected" if key == "length" else key
+                found.append((field_name, self.integer((*path, key), table[key], low, high)))
         if "cpus" in table:
             allowed = self.integers((*path, "cpus"), table["cpus"], "an array of CPU numbers")
             for index, cpu in enumerate(allowed):

@@ -21,6 +21,7 @@ import typer
 from osmodel.kernel import hookimpl
 from osmodel.kernel.cli import AppState, fail
 from osmodel.kernel.errors import OsmodelError
+from osmodel.kernel.scenario import LAUNCH_RANGES
 from osmodel.plugins.commands import Format
 
 from . import engine, report
@@ -124,16 +125,13 @@ def build(*, jobs: str | None, processes: list[str], arrivals: str | None,
                 raise WorkloadError("--arrivals and --max-arrival both set the arrivals: "
                                     "give one")
         steps = [(Step("cpu", length),) for length in lengths]
-    per_job = [(option, name, numbers(text, option, minimum=_RANGES[name][0],
-                                      maximum=_RANGES[name][1]))
+    per_job = [(option, name, numbers(text, option, minimum=LAUNCH_RANGES[name][0],
+                                      maximum=LAUNCH_RANGES[name][1]))
                for option, name, text in fields if text is not None]
     return Workload(jobs_from(steps, arrival_list, per_job, io_costs=costs),
                     mixed=bool(processes))
 
 
-#: The values each per-job field takes, as in a scenario's timeline.
-_RANGES: dict[str, tuple[int, int | None]] = {"priority": (-1000, 1000), "tickets": (1, None),
-                                              "nice": (-20, 19)}
 
 
 @hookimpl
