@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from attrs import define, field
 
@@ -29,12 +29,13 @@ from .machine import Machine
 from .memory import STACK_TOP_PAGE, TEXT_PAGE, AddressSpace, FramePool
 from .process import ExitStatus, Frame, Process
 from .program import Program
+from .runs import SWITCHING, Alive, Phase, RunLog
 from .states import BLOCKED, READY, RUNNING, TERMINATED, State
 
 if TYPE_CHECKING:
     from .manager import PluginManager
     from .platform import Platform
-    from .scheduler import Scheduler
+    from .scheduler import Cycler, Scheduler
 
 INF = float("inf")
 #: Pages of stack every process gets, just below STACK_TOP_PAGE.
@@ -44,6 +45,12 @@ STACK_PAGES = 4
 def _describe(obj: object) -> str:
     describe = getattr(obj, "describe", None)
     return str(describe()) if describe is not None else type(obj).__name__
+
+
+def _load_image(space: AddressSpace, image: Image) -> None:
+    space.map_shared("text", TEXT_PAGE, image.text_pages, image.text, writable=False)
+    space.map_private("data", image.data_page, image.data_pages, image.data)
+    space.map_private("stack", STACK_TOP_PAGE - STACK_PAGES, STACK_PAGES)
 
 
 class ProcessLimit(LimitExceeded):
@@ -108,6 +115,10 @@ class Counters:
 class Kernel:
     """One simulated machine running one platform."""
 
+    #: Let a scheduler with a ``cycle`` have its rounds fast-forwarded (see `_forward`);
+    #: off, every slice is taken one by one (what the equivalence tests compare against).
+    fast_forward = True
+
     def __init__(
         self,
         machine: Machine,
@@ -138,10 +149,12 @@ class Kernel:
         #: What programs printed: (time, pid, text).
         self.output: list[tuple[int, int, str]] = []
         self.platform: Platform = None  # type: ignore[assignment]  # set by boot()
-        self.scheduler: Scheduler = None  # type: ignore[assignment]  # set by boot()
+        self._scheduler: Scheduler = None  # type: ignore[assignment]  # set by boot()
         self.ops: dict[str, OpSpec] = {}
         self.linker: Linker = None  # type: ignore[assignment]
         self.sinks: tuple[TraceSink, ...] = ()
+        #: Who ran where and when, recorded when a log is set here (None records nothing).
+        self.runs: RunLog | None = None
         self._heap: list[tuple[float, int, Callable[[Any], None], Any]] = []
         self._seq = 0
         self._evseq = 0
@@ -151,9 +164,31 @@ class Kernel:
         self._announce: dict[str, bool] = {}
         #: PCB fields given to every process created now (see `launching`).
         self._launch: tuple[tuple[str, Any], ...] = ()
+        #: The scheduler, when it can have its rounds fast-forwarded: see `_forward`.
+        self._cycler: Cycler | None = None
+        #: The handler of the platform's exit call: a cycle member about to run it may
+        #: end inside a fast-forward.
+        self._exit_handler: Any = None
+        #: Fast-forward attempts to skip (after one that found nothing to gain).
+        self._cooldown = 0
+        #: Processes made ready so far, so a fast-forward sees that someone else arrived.
+        self._readied = 0
+        #: ``osmodel_process_exit``, resolved when the run starts (see `resolve`).
+        self._on_exit: Callable[..., Any] | None = None
         #: The process whose instruction is running, and the one running when an error escaped.
         self.current: Process | None = None
         self.failed_in: Process | None = None
+
+    @property
+    def scheduler(self) -> Scheduler:
+        """The run's scheduler, a decision object called directly (never through pluggy)."""
+        return self._scheduler
+
+    @scheduler.setter
+    def scheduler(self, scheduler: Scheduler) -> None:
+        self._scheduler = scheduler
+        self._cycler = (cast("Cycler", scheduler)
+                        if self.fast_forward and hasattr(scheduler, "cycle") else None)
 
     # ------------------------------------------------------------------ events
 
@@ -173,6 +208,25 @@ class Kernel:
     def _push(self, time: float, fn: Callable[[Any], None], arg: Any) -> None:
         self._seq += 1
         heapq.heappush(self._heap, (time, self._seq, fn, arg))
+
+    def resolve(self, hook: str) -> Callable[..., Any]:
+        """A caller for ``hook`` to use on a hot path, taking the same keyword arguments.
+
+        When exactly one plain implementation answers the hook, that function
+        itself (the same result without pluggy's dispatch, about 1.4 us a call);
+        otherwise the hook.  Resolve after boot: a plugin registered later is
+        not seen by a caller resolved before.
+        """
+        caller = getattr(self.hook, hook)
+        impls = caller.get_hookimpls()
+        if len(impls) != 1 or impls[0].hookwrapper or impls[0].wrapper:
+            return caller  # type: ignore[no-any-return]
+        function, names = impls[0].function, impls[0].argnames
+
+        def direct(**kwargs: Any) -> Any:
+            return function(*[kwargs[name] for name in names])
+
+        return direct
 
     def trace(self, kind: str, pid: int | None = None, cpu: int | None = None, /,
               **info: Any) -> None:
@@ -197,6 +251,7 @@ class Kernel:
         if limit is not None and limit < horizon:
             horizon = limit
         self._horizon = horizon + 1
+        self._on_exit = self.resolve("osmodel_process_exit")
         heap = self._heap
         pop = heapq.heappop
         count = 0
@@ -264,12 +319,12 @@ class Kernel:
         return image
 
     def new_space(self, image: Image) -> AddressSpace:
-        """A fresh address space loaded from ``image``: text shared, data private, stack empty."""
-        space = AddressSpace(self.pool)
-        space.map_shared("text", TEXT_PAGE, image.text_pages, image.text, writable=False)
-        space.map_private("data", image.data_page, image.data_pages, image.data)
-        space.map_private("stack", STACK_TOP_PAGE - STACK_PAGES, STACK_PAGES)
-        return space
+        """A fresh address space loaded from ``image``: text shared, data private, stack empty.
+
+        Mapped when first used (see `AddressSpace`), so a job that never touches
+        memory costs no mappings.
+        """
+        return AddressSpace(self.pool, deferred=(_load_image, image))
 
     def stack_top(self) -> int:
         return STACK_TOP_PAGE * self.pool.page_words
@@ -378,7 +433,8 @@ class Kernel:
     def ready(self, proc: Process, reason: str) -> None:
         """Make ``proc`` ready and hand it to the scheduler; an idle CPU picks it up now."""
         self._enter(proc, READY, reason)
-        self.scheduler.admit(proc, reason)
+        self._readied += 1
+        self._scheduler.admit(proc, reason)
         self.offer(proc)
 
     def offer(self, proc: Process) -> None:
@@ -389,13 +445,13 @@ class Kernel:
             return
         if self._preemptive:
             running = [c for c in self.cpus if c.proc is not None]
-            victim = self.scheduler.victim(proc, running)
+            victim = self._scheduler.victim(proc, running)
             if victim is not None and victim.proc is not None:
                 self.counters.preemptions += 1
                 victim.proc.acct.preemptions += 1
                 displaced = victim.proc
                 self._leave(victim, READY, "preempted", "preempted")
-                self.scheduler.admit(displaced, "preempted")
+                self._scheduler.admit(displaced, "preempted")
 
     def _wake_idle_cpu(self, proc: Process) -> bool:
         """Have an idle CPU that ``proc`` may run on dispatch now; False if there is none."""
@@ -417,7 +473,7 @@ class Kernel:
             self._leave(proc.cpu, BLOCKED, reason, "blocked")
         else:
             if proc.state is READY:
-                self.scheduler.remove(proc)
+                self._scheduler.remove(proc)
             self._enter(proc, BLOCKED, reason)
 
     def wake(self, proc: Process, reason: str, value: int | None = None) -> None:
@@ -485,7 +541,7 @@ class Kernel:
             self._leave(proc.cpu, state, reason, "blocked")
             return
         if proc.state is READY:
-            self.scheduler.remove(proc)
+            self._scheduler.remove(proc)
         self._enter(proc, state, reason)
 
     def interrupt(self, proc: Process, action: Callable[[Process], None]) -> None:
@@ -526,7 +582,7 @@ class Kernel:
             assert proc.cpu is not None
             self._leave(proc.cpu, None, status.kind, "exit")
         elif proc.state is READY:
-            self.scheduler.remove(proc)
+            self._scheduler.remove(proc)
         self._drop_wakeup(proc)
         proc.pending.clear()
         proc.acct.ended = self.now
@@ -537,7 +593,7 @@ class Kernel:
                        signal=status.signal, reason=status.reason)
         proc.space.release()
         proc.resources.close_all()
-        remains = self.hook.osmodel_process_exit(kernel=self, process=proc)
+        remains = (self._on_exit or self.hook.osmodel_process_exit)(kernel=self, process=proc)
         self._enter(proc, remains if remains is not None else TERMINATED, f"exit: {status.kind}")
         if self._announce.get("osmodel_process_ended"):
             self.hook.osmodel_process_ended(kernel=self, process=proc)
@@ -574,7 +630,7 @@ class Kernel:
         cpu.dispatching = False
         if cpu.proc is not None:
             return
-        proc = self.scheduler.pick(cpu)
+        proc = self._scheduler.pick(cpu)
         if proc is None:
             if cpu not in self._idle:
                 self._idle.append(cpu)
@@ -609,7 +665,7 @@ class Kernel:
             self.trace("state", proc.pid, cpu.index, old=old.name, new="running",
                        reason="dispatched")
         cpu.last = proc
-        ticks = self.scheduler.slice(proc, cpu)
+        ticks = self._scheduler.slice(proc, cpu)
         begin = now + cost
         if ticks is None:
             cpu.slice_end = INF
@@ -624,6 +680,8 @@ class Kernel:
             acct.first_run = begin
         if cost:
             cpu.switching += cost
+            if self.runs is not None:
+                self.runs.ran(cpu.index, SWITCHING, now, begin)
             cpu.gen += 1
             cpu.stepping = False
             self._push(begin, self._begin, (cpu, cpu.gen))
@@ -672,9 +730,11 @@ class Kernel:
         if ran > 0:
             proc.acct.cpu += ran
             cpu.busy += ran
+            if self.runs is not None:
+                self.runs.ran(cpu.index, proc.pid, cpu.run_start, now)
         else:
             ran = 0
-        self.scheduler.ran(proc, ran, why)
+        self._scheduler.ran(proc, ran, why)
         cpu.gen += 1
         cpu.proc = None
         proc.cpu = None
@@ -711,9 +771,11 @@ class Kernel:
         if ran > 0:
             acct.cpu += ran
             cpu.busy += ran
+            if self.runs is not None:
+                self.runs.ran(cpu.index, proc.pid, cpu.run_start, now)
         else:
             ran = 0
-        scheduler = self.scheduler
+        scheduler = self._scheduler
         scheduler.ran(proc, ran, "expired")
         cpu.gen += 1
         cpu.proc = proc.cpu = None
@@ -729,7 +791,255 @@ class Kernel:
         if following is None:
             self._dispatch(cpu)
             return False
+        if self._cycler is not None and not self.sinks:
+            if following is proc:
+                self._renew(cpu, proc)
+            elif len(self.cpus) == 1:
+                forwarded = self._forward(cpu, following)
+                if forwarded is not None:
+                    return forwarded
         return self._start(cpu, following)
+
+    # ----------------------------------------------------------- fast-forward
+
+    def _renew(self, cpu: CPU, proc: Process) -> None:
+        """``proc`` is alone and will be given quantum after quantum: grant at once all the
+        quanta that end before anything else is due and before its burst does."""
+        cycler = self._cycler
+        plan = cycler.cycle(cpu, proc) if cycler is not None else None
+        if plan is None or cycler is None:
+            return
+        quantum = plan[1]
+        ctx = proc.context
+        now = self.now
+        bound = self._bound()
+        count = min((ctx.burst_left - 1) // quantum, (bound - 1 - now) // quantum)
+        if count < 1 or proc.pending:
+            return
+        ticks = count * quantum
+        acct = proc.acct
+        acct.cpu += ticks
+        acct.switches_in += count
+        acct.since = now + ticks
+        ctx.burst_left -= ticks
+        cpu.busy += ticks
+        if self.runs is not None:
+            self.runs.ran(cpu.index, proc.pid, now, now + ticks)
+        self.now = now + ticks
+        cycler.forwarded(proc, count)
+
+    def _bound(self) -> int:
+        """The time before which the CPU loop may run on without an event coming first."""
+        heap = self._heap
+        bound = heap[0][0] if heap else INF
+        return int(min(bound, self._horizon, 1 << 62))
+
+    def _forward(self, cpu: CPU, first: Process) -> bool | None:
+        """Run a round-robin cycle in whole stretches instead of slice by slice.
+
+        Called when ``first`` has just been picked after another process's
+        quantum expired, on a one-CPU machine with no trace sinks.  The
+        scheduler's ``cycle`` names the round (``first``, then the ready
+        queue) and the quantum; as long as nothing arrives and no member's
+        burst ends, the turns repeat, so the kernel counts them instead of
+        taking them: each member's accounting is brought up to date once, at
+        the end, from how many turns it had.  A member whose burst ends in a
+        turn and whose next instruction is the exit call ends inside the
+        forward, through the ordinary `exit`; one with anything else next
+        ends the forward before its turn.  The slices come out exactly as
+        step by step (a property test compares the two); the log keeps them
+        as one `Phase`.  Returns None when there was nothing to forward (the
+        caller starts ``first``), else what `_expire` returns.
+        """
+        if self._cooldown:
+            self._cooldown -= 1
+            return None
+        cycler = self._cycler
+        assert cycler is not None
+        plan = cycler.cycle(cpu, first)
+        if plan is None:
+            self._cooldown = 64
+            return None
+        members, quantum = plan
+        n = len(members)
+        cost = self.machine.switch_cost
+        period = quantum + cost
+        start = self.now
+        bound = self._bound()
+        if n < 2 or start + n * period >= bound:
+            self._cooldown = n
+            return None
+        exit_handler = self._exit_handler
+        if exit_handler is None:
+            spec = self.ops.get(self.linker.exit_op)
+            exit_handler = self._exit_handler = spec.handler if spec is not None else False
+        events: list[tuple[int, int, bool]] = []
+        for position, proc in enumerate(members):
+            ctx = proc.context
+            left = ctx.burst_left
+            if left <= 0 or proc.pending or proc.state is not READY:
+                self._cooldown = n
+                return None
+            ends = proc.image.code[ctx.pc][0] is exit_handler
+            events.append(((left - 1) // quantum, position, not ends))
+        heapq.heapify(events)
+        if events[0][0] == 0 and events[0][1] == 0 and events[0][2]:
+            self._cooldown = n
+            return None
+
+        heap = self._heap
+        counters = self.counters
+        scheduler = cycler
+        alive = Alive(n)
+        phase = Phase(cpu.index, start, tuple(p.pid for p in members), quantum, cost)
+        runs, self.runs = self.runs, None  # the phase records its turns itself
+        if runs is not None:
+            runs.phase(phase)
+        #: (round, position) -> ticks of each exit turn, for the backward walk at the end
+        exits: dict[tuple[int, int], int] = {}
+        rnd = rank = 0  # the next turn: round, and how many alive positions precede it
+        time = start
+        dispatch_pending = False
+        running: Process | None = None
+        turns = 0
+
+        def advance(count: int) -> None:
+            nonlocal rnd, rank, time, turns
+            total = rank + count
+            rnd += total // alive.count
+            rank = total % alive.count
+            time += count * period
+            turns += count
+            counters.switches += count
+            cpu.switches += count
+            cpu.busy += count * quantum
+            cpu.switching += count * cost
+
+        try:
+            while True:
+                when, position, stops = events[0]
+                before = (when - rnd) * alive.count + alive.below(position) - rank
+                fit = (bound - 1 - time) // period
+                proc = members[position]
+                ran = proc.context.burst_left - when * quantum
+                if stops or fit < before or time + before * period + cost + ran >= bound:
+                    advance(min(fit, before))
+                    break
+                advance(before)
+                heapq.heappop(events)
+                # the member's last turn: it runs what is left of its burst, then exits
+                acct = proc.acct
+                acct.cpu += when * quantum
+                acct.switches_in += when + 1
+                acct.ready += time - acct.since - when * period
+                acct.since = time
+                scheduler.forwarded(proc, when)
+                proc.state = RUNNING
+                proc.cpu = cpu
+                cpu.proc = cpu.last = proc
+                cpu.run_start = time + cost
+                cpu.slice_end = time + period
+                counters.switches += 1
+                cpu.switches += 1
+                cpu.switching += cost
+                turns += 1
+                ctx = proc.context
+                ctx.burst_left = 0
+                time += cost + ran
+                self.now = time
+                exits[(rnd, position)] = ran
+                phase.exits.append((rnd, position, ran))
+                alive.remove(position)
+                entry = proc.image.code[ctx.pc]
+                ctx.pc += 1
+                queued, readied = len(heap), self._readied
+                self.current = proc
+                entry[0](self, proc, entry[1], entry[2])
+                self.current = None
+                if proc.cpu is cpu:  # an exit call that did not end it: it runs on
+                    running = proc
+                    break
+                if (len(heap) != queued + 1 or self._readied != readied
+                        or heap[0][2] != self._dispatch or heap[0][3] is not cpu):
+                    dispatch_pending = True  # something else happened: events take over
+                    break
+                heapq.heappop(heap)  # the dispatch the exit asked for: done here instead
+                cpu.dispatching = False
+                if alive.count < 2:
+                    break
+        finally:
+            self.runs = runs
+            self.current = None
+            self.now = time
+            phase.end = time
+            phase.end_round, phase.end_position = self._cursor(alive, rnd, rank)
+            self._settle_members(members, alive, phase, exits, time)
+        if turns < n:
+            self._cooldown = n
+        if running is not None:
+            return True
+        if dispatch_pending:
+            return False
+        following = scheduler.pick(cpu)
+        if following is None:
+            self._dispatch(cpu)
+            return False
+        return self._start(cpu, following)
+
+    @staticmethod
+    def _cursor(alive: Alive, rnd: int, rank: int) -> tuple[int, int]:
+        """(round, position) of the next turn."""
+        if rank >= alive.count:
+            return rnd + 1, 0
+        return rnd, alive.kth(rank)
+
+    def _settle_members(self, members: list[Process], alive: Alive, phase: Phase,
+                        exits: dict[tuple[int, int], int], now: int) -> None:
+        """Bring the members still in the cycle up to date and give them back to the
+        scheduler in the order they would run next."""
+        rnd, position = phase.end_round, phase.end_position
+        quantum, cost = phase.quantum, phase.cost
+        period = quantum + cost
+        flags = alive.flags
+        n = len(members)
+        order = [i for i in range(position, n) if flags[i]] + \
+                [i for i in range(position) if flags[i]]
+        # when each one's last turn ended: walk back through the last round's turns
+        since: dict[int, int] = {}
+        time = now
+        latest: Process | None = None  # who had the CPU last
+        slots = [(rnd, i) for i in range(position - 1, -1, -1)] + \
+                [(rnd - 1, i) for i in range(n - 1, position - 1, -1)]
+        for slot_round, i in slots:
+            if slot_round < 0:
+                break
+            if flags[i]:
+                since[i] = time
+                time -= period
+            else:
+                ran = exits.get((slot_round, i))
+                if ran is None:
+                    continue
+                time -= cost + ran
+            if latest is None:
+                latest = members[i]
+        if latest is not None and self.cpus[phase.cpu].proc is None:
+            self.cpus[phase.cpu].last = latest
+        scheduler = self._cycler
+        assert scheduler is not None
+        for i in order:
+            proc = members[i]
+            turns = rnd + (1 if i < position else 0)
+            if not turns:
+                continue
+            acct = proc.acct
+            acct.cpu += turns * quantum
+            acct.switches_in += turns
+            acct.ready += since[i] - acct.since - turns * period
+            acct.since = since[i]
+            proc.context.burst_left -= turns * quantum
+            scheduler.forwarded(proc, turns)
+        scheduler.requeue([members[i] for i in order], members)
 
     def _run(self, cpu: CPU) -> None:
         """Execute the process on ``cpu`` until another event must come first.

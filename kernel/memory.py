@@ -14,7 +14,8 @@ Addresses are word addresses; a page holds ``page_words`` words.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from attrs import define, field, frozen
 
@@ -201,15 +202,38 @@ class SegmentInfo:
 
 @define(eq=False)
 class AddressSpace:
-    """The segments of one process, sorted by start page."""
+    """The segments of one process, sorted by start page.
+
+    A space may be made with its mappings ``deferred``: ``(load, arg)``, run
+    as ``load(space, arg)`` the first time anything looks at the segments.  A
+    job that only computes then never maps anything, and ending it costs
+    nothing; mapping takes no frames, so nothing a user can count changes.
+    """
 
     pool: FramePool
-    segments: list[Segment] = field(factory=list)
+    _segments: list[Segment] = field(factory=list, alias="segments")
+    _deferred: tuple[Callable[[AddressSpace, Any], None], Any] | None = field(
+        default=None, alias="deferred")
+
+    @property
+    def segments(self) -> list[Segment]:
+        deferred = self._deferred
+        if deferred is not None:
+            self._deferred = None
+            deferred[0](self, deferred[1])
+        return self._segments
+
+    @segments.setter
+    def segments(self, segments: list[Segment]) -> None:
+        self._deferred = None
+        self._segments = segments
 
     def _add(self, segment: Segment) -> Segment:
         segment.obj.refs += 1
-        self.segments.append(segment)
-        self.segments.sort(key=lambda s: s.start)
+        segments = self.segments
+        segments.append(segment)
+        if len(segments) > 1 and segments[-2].start > segment.start:
+            segments.sort(key=lambda s: s.start)
         return segment
 
     def map_private(
@@ -368,8 +392,9 @@ class AddressSpace:
 
     def release(self) -> None:
         """Unmap everything (exit or exec): frames no one else maps are freed."""
-        for seg in self.segments:
-            seg.obj.drop()
+        if self._deferred is None:
+            for seg in self._segments:
+                seg.obj.drop()
         self.segments = []
 
     def resident(self, segment: Segment) -> int:

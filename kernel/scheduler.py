@@ -40,6 +40,31 @@ class Scheduler(Protocol):
         """For a preemptive scheduler: the CPU whose process ``process`` should displace."""
 
 
+class Cycler(Scheduler, Protocol):
+    """A scheduler whose next turns can be predicted: round robin over a fixed cycle.
+
+    Optional: a scheduler that has ``cycle`` lets the kernel fast-forward its
+    rounds on one CPU without trace sinks (`Kernel` counts the turns instead
+    of taking them; the run is the same, slice for slice).  The kernel calls
+    ``cycle`` after a quantum expired and ``first`` was picked; if it forwards,
+    it calls ``forwarded`` for each member whose turns it counted and, at the
+    end, ``requeue`` with the members still ready in the order they run next.
+    """
+
+    def cycle(self, cpu: CPU, first: Process) -> tuple[list[Process], int] | None:
+        """``first`` and then the ready queue, in the order they will take their turns,
+        with the quantum each turn lasts; None when the next turns are not such a round.
+        Read only: nothing leaves the queue."""
+
+    def forwarded(self, process: Process, turns: int) -> None:
+        """``process`` had ``turns`` more quanta, each ending in expiry, that no call reported:
+        bring the policy's books up to date as if `pick`, `slice` and `ran` had been called."""
+
+    def requeue(self, order: list[Process], members: list[Process]) -> None:
+        """The forward ended: the ready queue is ``order`` first, then whoever was admitted
+        meanwhile; members of the cycle not in ``order`` have left it (they ended)."""
+
+
 SchedulerFactory = Callable[["Kernel", Mapping[str, Any]], Scheduler]
 
 

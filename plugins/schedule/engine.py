@@ -13,27 +13,25 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from attrs import frozen
+from attrs import define, field, frozen
 
 from osmodel.kernel.boot import boot, schedulers
 from osmodel.kernel.errors import ConfigError, OsmodelError
 from osmodel.kernel.events import Event, Recorder, TraceSink
 from osmodel.kernel.machine import Limits, Machine
+from osmodel.kernel.runs import SWITCHING, RunLog
 from osmodel.kernel.simulation import guarded
 from osmodel.plugins.views.intervals import state_intervals
 
 from .workload import Job, Workload, program_name
 
 if TYPE_CHECKING:
-    from osmodel.kernel.cpu import CPU
     from osmodel.kernel.kernel import Kernel
     from osmodel.kernel.manager import PluginManager
-    from osmodel.kernel.process import Process
-    from osmodel.kernel.scheduler import Scheduler
 
 PLATFORM = "bare"
 
@@ -131,7 +129,7 @@ class Outcome:
     setup: Setup
     workload: Workload
     jobs: tuple[JobResult, ...]
-    slices: tuple[Slice, ...]
+    slices: Slices
     elapsed: int
     busy: tuple[int, ...]
     switching: tuple[int, ...]
@@ -145,6 +143,9 @@ class Outcome:
 
     def overlap(self) -> dict[int, int]:
         """Ticks during which exactly k jobs were computing at once, for each k."""
+        if len(self.busy) == 1:  # one CPU computes one job or none: no replay needed
+            idle = self.elapsed - self.busy[0]
+            return {k: ticks for k, ticks in ((0, idle), (1, self.busy[0])) if ticks > 0}
         edges: dict[int, int] = {}
         for piece in self.slices:
             if piece.job is not None and piece.end > piece.start:
@@ -160,63 +161,6 @@ class Outcome:
         if self.elapsed > previous:
             levels[running] = levels.get(running, 0) + self.elapsed - previous
         return levels
-
-
-class SliceLog:
-    """The run's scheduler, wrapped to note who ran on which CPU and when.
-
-    Only ``ran`` (and ``pick``, when switches cost time) does more than pass
-    the call on, so the policy decides exactly as it would alone.
-    """
-
-    def __init__(self, inner: Scheduler, kernel: Kernel) -> None:
-        self.inner = inner
-        self.kernel = kernel
-        self.preemptive = inner.preemptive
-        #: (cpu, pid, start, end) of each stretch a process ran; pid None: switching.
-        self.pieces: list[tuple[int, int | None, int, int]] = []
-        self.cost = kernel.machine.switch_cost
-        # the calls that need nothing noted go straight to the policy
-        self.admit = inner.admit  # type: ignore[method-assign]
-        self.remove = inner.remove  # type: ignore[method-assign]
-        self.slice = inner.slice  # type: ignore[method-assign]
-        self.victim = inner.victim  # type: ignore[method-assign]
-        if not self.cost:
-            self.pick = inner.pick  # type: ignore[method-assign]
-
-    def admit(self, process: Process, reason: str) -> None:  # pragma: no cover - replaced
-        self.inner.admit(process, reason)
-
-    def remove(self, process: Process) -> None:  # pragma: no cover - replaced
-        self.inner.remove(process)
-
-    def slice(self, process: Process, cpu: CPU) -> int | None:  # pragma: no cover - replaced
-        return self.inner.slice(process, cpu)
-
-    def victim(self, process: Process, running: list[CPU]) -> CPU | None:  # pragma: no cover
-        return self.inner.victim(process, running)
-
-    def pick(self, cpu: CPU) -> Process | None:
-        chosen = self.inner.pick(cpu)
-        last = cpu.last
-        if chosen is not None and last is not None and last is not chosen:
-            now = self.kernel.now
-            self.pieces.append((cpu.index, None, now, now + self.cost))
-        return chosen
-
-    def ran(self, process: Process, ticks: int, reason: str) -> None:
-        self.inner.ran(process, ticks, reason)
-        if ticks:
-            cpu = process.cpu
-            assert cpu is not None
-            now = self.kernel.now
-            self.pieces.append((cpu.index, process.pid, now - ticks, now))
-
-    def finish(self, kernel: Kernel) -> None:
-        """Note what is still running when the run stops early."""
-        for cpu in kernel.cpus:
-            if cpu.proc is not None and kernel.now > cpu.run_start:
-                self.pieces.append((cpu.index, cpu.proc.pid, cpu.run_start, kernel.now))
 
 
 def known_policies(pm: PluginManager) -> list[str]:
@@ -252,10 +196,9 @@ def run(pm: PluginManager, workload: Workload, setup: Setup, *,
 def _measure(kernel: Kernel, workload: Workload, setup: Setup,
              recorder: Recorder | None) -> Outcome:
     kernel.history = []
-    log = SliceLog(kernel.scheduler, kernel)
-    kernel.scheduler = log
+    log = kernel.runs = RunLog()
     job_of: dict[int, int] = {}
-    start = kernel.hook.osmodel_batch_job
+    start = kernel.resolve("osmodel_batch_job")
 
     def arrive(job: Job) -> None:
         with kernel.launching(job.launch):
@@ -270,7 +213,9 @@ def _measure(kernel: Kernel, workload: Workload, setup: Setup,
     guarded(kernel, lambda: kernel.hook.osmodel_finish(kernel=kernel))
     for sink in kernel.sinks:
         sink.close()
-    log.finish(kernel)
+    for cpu in kernel.cpus:  # what is still running when the run stops early
+        if cpu.proc is not None and kernel.now > cpu.run_start:
+            log.ran(cpu.index, cpu.proc.pid, cpu.run_start, kernel.now)
 
     processes = {p.pid: p for p in (*kernel.history, *kernel.processes.values())}
     unfinished = sorted(index for pid, index in job_of.items()
@@ -295,13 +240,13 @@ def _measure(kernel: Kernel, workload: Workload, setup: Setup,
     if recorder is not None:
         ticks = tick_table(recorder.events, kernel.now, job_of, workload, costs)
     return Outcome(
-        setup, workload, tuple(results), merged(log.pieces, job_of), kernel.now,
+        setup, workload, tuple(results), Slices(log, job_of), kernel.now,
         tuple(cpu.busy for cpu in kernel.cpus), tuple(cpu.switching for cpu in kernel.cpus),
         kernel.counters.io_busy, kernel.counters.switches, ticks)
 
 
 def merged(pieces: Iterable[tuple[int, int | None, int, int]],
-           job_of: Mapping[int, int]) -> tuple[Slice, ...]:
+           job_of: Mapping[int, int]) -> Iterator[Slice]:
     """Slices by start time then CPU; back-to-back stretches of one job on one CPU
     (a quantum renewed with nobody else to run) are one slice.
 
@@ -314,15 +259,82 @@ def merged(pieces: Iterable[tuple[int, int | None, int, int]],
         row = rows.get(cpu)
         if row is None:
             row = rows[cpu] = []
-        elif job is not None:
+        elif job is not None and row:
             last = row[-1]
             if last.job == job and last.end == begin:
                 row[-1] = Slice(cpu, job, last.start, end)
                 continue
         row.append(Slice(cpu, job, begin, end))
     if len(rows) == 1:
-        return tuple(next(iter(rows.values())))
-    return tuple(heapq.merge(*rows.values(), key=lambda s: (s.start, s.cpu)))
+        yield from next(iter(rows.values()))
+        return
+    yield from heapq.merge(*rows.values(), key=lambda s: (s.start, s.cpu))
+
+
+@define(eq=False)
+class Slices:
+    """Who ran where and when: the kernel's run log, read as slices.
+
+    Kept as the log itself, so a run of a million one-tick slices costs its
+    arrays and its fast-forwarded phases, not a million objects; iterating
+    replays them.  A slice with ``job`` None is a context switch.
+    """
+
+    log: RunLog
+    job_of: Mapping[int, int]
+    _runs: int | None = field(default=None, init=False)
+
+    def __iter__(self) -> Iterator[Slice]:
+        return merged(self.log.pieces(), self.job_of)
+
+    def runs(self) -> int:
+        """How many slices ran a job (switches not counted), without replaying phases."""
+        if self._runs is not None:
+            return self._runs
+        log = self.log
+        count = sum(phase.slices() for phase in log.phases)
+        last: dict[int, tuple[int, int]] = {}
+        for cpu, pid, start, end in zip(log.cpus, log.pids, log.starts, log.ends, strict=True):
+            if pid < 0:
+                if pid != SWITCHING:
+                    last.pop(cpu, None)
+                continue
+            if last.get(cpu) != (pid, start):
+                count += 1
+            last[cpu] = (pid, end)
+        self._runs = count
+        return count
+
+    def who_at(self, cpu: int, times: Sequence[int]) -> list[int | bool | None]:
+        """For each of ``times`` (ascending): the job ``cpu`` ran then, None while it was
+        switching, False while it was idle."""
+        log = self.log
+        out: list[int | bool | None] = []
+        index = 0
+        count = len(times)
+        for c, pid, start, end in zip(log.cpus, log.pids, log.starts, log.ends, strict=True):
+            if c != cpu:
+                continue
+            if pid <= -2:
+                phase = log.phases[-2 - pid]
+                start, end = phase.start, phase.end
+            while index < count and times[index] < start:
+                out.append(False)
+                index += 1
+            inside = index
+            while index < count and times[index] < end:
+                index += 1
+            if index == inside:
+                continue
+            if pid >= 0:
+                out += [self.job_of[pid]] * (index - inside)
+            elif pid == SWITCHING:
+                out += [None] * (index - inside)
+            else:
+                out += [None if who is None else self.job_of[who]
+                        for who in phase.who_at(list(times[inside:index]))]
+        out += [False] * (count - index)
+        return out
 
 
 def run_order(slices: Iterable[Slice]) -> list[int]:

@@ -8,7 +8,6 @@ at the end (8/3 prints 2.67 whatever binary floats would do).
 from __future__ import annotations
 
 import string
-from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -16,7 +15,7 @@ from osmodel.kernel.render import table
 from osmodel.plugins.views.intervals import Interval
 from osmodel.plugins.views.timeline import axis, row_cells
 
-from .engine import Outcome, Setup, Slice, fixed, percent, run_order
+from .engine import Outcome, Setup, Slices, fixed, percent, run_order
 from .workload import Job, Workload
 
 DEFINITIONS = [
@@ -29,6 +28,9 @@ SWITCHING = "*"
 IDLE = "."
 #: Above this many slices the run order is not written out (the JSON has every slice).
 MAX_ORDER = 60
+#: Above this many slices the JSON's gantt and the chart's cells do not replay every
+#: slice (``--trace`` streams them all).
+MAX_GANTT = 100_000
 
 
 def symbol(job: int) -> str:
@@ -125,12 +127,13 @@ def job_table(outcome: Outcome) -> list[str]:
     return table(headers, rows, left=2 if mixed else 1)
 
 
-def order_line(slices: Sequence[Slice], mixed: bool) -> str:
-    order = run_order(slices)
+def order_line(slices: Slices, mixed: bool) -> str:
     prefix = "P" if mixed else ""
-    if len(order) > MAX_ORDER:
-        return f"run order: {len(order)} slices (--format json lists them all)"
-    return "run order: " + ", ".join(f"{prefix}{job}" for job in order)
+    count = slices.runs()
+    if count > MAX_ORDER:
+        return (f"run order: {count} slices (--format json lists them all"
+                f"{'' if count <= MAX_GANTT else '; --trace writes them'})")
+    return "run order: " + ", ".join(f"{prefix}{job}" for job in run_order(slices))
 
 
 def machine_lines(outcome: Outcome) -> list[str]:
@@ -160,20 +163,35 @@ def parallel_line(outcome: Outcome, noun: str = "job") -> str:
 
 
 def gantt_lines(outcome: Outcome, width: int) -> list[str]:
-    """One row per CPU, drawn with the timeline view's cells and axis."""
+    """One row per CPU, drawn with the timeline view's cells and axis.
+
+    Up to `MAX_GANTT` slices a cell shows the job that ran longest in its
+    column; above that (a cell then spans thousands of slices) the job
+    running at the column's middle tick, found without replaying the run.
+    """
     clock = outcome.elapsed
     if not clock:
         return []
-    intervals = [Interval(s.cpu, SWITCHING if s.job is None else symbol(s.job), s.start, s.end)
-                 for s in outcome.slices if s.end > s.start]
-    chars = {i.what: i.what for i in intervals}
     step = max(1, -(-clock // width))
+    sampled = outcome.slices.runs() > MAX_GANTT
     lines = [f"gantt: one column = {step} tick{'s' if step > 1 else ''}; each cell shows the "
-             "job that ran"
+             + ("job running at its middle tick" if sampled else "job that ran")
              + (" (job 10 is A, 36 is a)" if len(outcome.jobs) > 10 else "")
              + f"; {IDLE} idle"
              + (f", {SWITCHING} switching" if outcome.setup.switch_cost else ""),
              f"{'':<5} {axis(clock, width)}".rstrip()]
+    if sampled:
+        columns = -(-clock // step)
+        middles = [min(clock - 1, column * step + step // 2) for column in range(columns)]
+        for cpu in range(outcome.setup.cpus):
+            cells = "".join(IDLE if who is False else SWITCHING if who is None
+                            else symbol(who)
+                            for who in outcome.slices.who_at(cpu, middles))
+            lines.append(f"cpu{cpu:<2} {cells}")
+        return lines
+    intervals = [Interval(s.cpu, SWITCHING if s.job is None else symbol(s.job), s.start, s.end)
+                 for s in outcome.slices if s.end > s.start]
+    chars = {i.what: i.what for i in intervals}
     for cpu in range(outcome.setup.cpus):
         cells = row_cells([i for i in intervals if i.who == cpu], clock, width, chars)
         lines.append(f"cpu{cpu:<2} {cells.replace(' ', IDLE)}")
@@ -264,8 +282,9 @@ def answer_json(outcome: Outcome, seed: int | None) -> dict[str, Any]:
         "busy": list(outcome.busy),
         "switching": list(outcome.switching),
         "parallel": {str(k): v for k, v in sorted(outcome.overlap().items())},
-        "gantt": [{"cpu": s.cpu, "job": s.job, "start": s.start, "end": s.end}
-                  for s in outcome.slices],
+        "slices": outcome.slices.runs(),
+        "gantt": None if outcome.slices.runs() > MAX_GANTT else
+        [{"cpu": s.cpu, "job": s.job, "start": s.start, "end": s.end} for s in outcome.slices],
     }
     if outcome.workload.mixed:
         doc["programs"] = [job.text for job in outcome.workload.jobs]

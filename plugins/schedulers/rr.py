@@ -35,6 +35,43 @@ class RoundRobin(FirstComeFirstServed):
     def slice(self, process: Process, cpu: CPU) -> int | None:
         return self.quantum
 
+    # Fast-forward (see `Kernel._forward`): with one shared queue and no affinity, the
+    # processes in the queue take their turns in order, a quantum each, round after round.
+
+    def cycle(self, cpu: CPU, first: Process) -> tuple[list[Process], int] | None:
+        """``first`` and then the ready queue in order, with the quantum; None when the
+        next turns are not a plain round (no quantum, per-CPU queues, affinity)."""
+        lean = self.lean
+        if self.quantum is None or lean is None or lean.pinned or first.affinity is not None:
+            return None
+        return [first, *(p for _, token, p in lean.any if token == p.qtoken)], self.quantum
+
+    def forwarded(self, process: Process, turns: int) -> None:
+        """``process`` had ``turns`` more quanta, each ending in expiry, without being asked."""
+        if turns:
+            self.seq += turns
+            job = process.sched
+            if job is not None:
+                job.last = "expired"
+                job.mark = process.acct.cpu
+
+    def requeue(self, order: list[Process], members: list[Process]) -> None:
+        """After a fast-forward: ``order`` at the front of the queue, then whoever else
+        arrived meanwhile; the other ``members`` have left."""
+        lean = self.lean
+        assert lean is not None
+        gone = {id(p) for p in members}
+        rest = [e for e in lean.any if id(e[2]) not in gone and e[1] == e[2].qtoken]
+        lean.any.clear()
+        for process in order:
+            self.seq += 1
+            lean.any.append((self.seq, process.qtoken, process))
+            job = process.sched
+            if job is not None:
+                job.queue = lean
+        lean.any.extend(rest)
+        lean.count = len(lean.any)
+
 
 @hookimpl
 def osmodel_schedulers() -> dict[str, SchedulerFactory]:
