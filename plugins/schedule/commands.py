@@ -14,6 +14,7 @@ import random
 import re
 import tomllib
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -22,7 +23,7 @@ from osmodel.kernel import hookimpl
 from osmodel.kernel.cli import AppState, fail
 from osmodel.kernel.errors import OsmodelError
 from osmodel.kernel.scenario import LAUNCH_RANGES
-from osmodel.plugins.commands import Format
+from osmodel.plugins.commands import Format, write_atomically
 
 from . import engine, report
 from .workload import (
@@ -193,6 +194,9 @@ def osmodel_commands(app: typer.Typer) -> None:
         fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
         width: int = typer.Option(60, "--width", min=10, max=1000,
                                   help="Columns of the Gantt chart."),
+        trace: Path | None = typer.Option(
+            None, "--trace", metavar="FILE", help="Write every slice to FILE, one JSON object "
+            "a line: cpu, job (null while switching), start, end."),
     ) -> None:
         """Schedule jobs or processes under a policy and show the metrics, or quiz yourself."""
         state: AppState = ctx.find_root().obj
@@ -219,10 +223,22 @@ def osmodel_commands(app: typer.Typer) -> None:
                         ("--nice", "nice", nice)],
                 seed=seed, count=count, max_length=max_length, max_arrival=max_arrival,
                 io_length=io_length, costs=(setup.io_issue_cost, setup.io_done_cost))
-            outcome = engine.run(state.pm, workload, setup)
+            question_only = seed is not None and not solve
+            if question_only and trace is not None:
+                raise WorkloadError("--trace writes the answers: add --solve")
+            if question_only:  # the question needs no run, only the checks a run makes
+                engine.check(state.pm, workload, setup)
+            else:
+                outcome = engine.run(state.pm, workload, setup)
         except OsmodelError as error:
             raise fail(str(error)) from None
-        if seed is not None and not solve:
+        if trace is not None:
+            try:
+                write_atomically(trace, engine.trace_lines(outcome.slices))
+            except OSError as error:
+                raise fail(f"cannot write the trace to {trace}: "
+                           f"{error.strerror or error}") from None
+        if question_only:
             question = (report.process_question if mixed else report.job_question)(
                 workload, setup, seed)
             out: list[str] | dict[str, Any] = (

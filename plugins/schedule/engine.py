@@ -56,9 +56,13 @@ class Setup:
                        limits=Limits(processes=None, time=time_limit))
 
 
-#: The most CPU time a workload may ask for in all: the default time limit of a
-#: scenario, and what keeps a run's slice log and tick table within memory.
-MAX_DEMAND = 1_000_000
+#: The most CPU time jobs may ask for in all.  The run log grows with decisions (one
+#: piece a slice, a fast-forwarded round robin far less), not with ticks; the bound
+#: keeps a policy that decides every few ticks to minutes, not hours.
+MAX_DEMAND = 100_000_000
+#: The most ticks a tick-by-tick table may have (processes that do I/O): that view has
+#: a row per tick, so its size is the run's length.
+MAX_TABLE_TICKS = 1_000_000
 
 
 def time_limit(workload: Workload, setup: Setup) -> int:
@@ -67,9 +71,12 @@ def time_limit(workload: Workload, setup: Setup) -> int:
     meets this limit instead of running forever)."""
     costs = (setup.io_issue_cost, setup.io_done_cost)
     demand = sum(job.demand(*costs) for job in workload.jobs)
-    if demand > MAX_DEMAND:
-        raise ConfigError(f"the jobs ask for {demand:,} ticks of CPU in all; osmodel schedule "
-                          f"runs at most {MAX_DEMAND:,} (write a scenario for longer runs)")
+    most, what = ((MAX_TABLE_TICKS, "with the tick-by-tick table") if workload.mixed
+                  else (MAX_DEMAND, "in all"))
+    if demand > most:
+        raise ConfigError(f"the {'processes' if workload.mixed else 'jobs'} ask for "
+                          f"{demand:,} ticks of CPU; osmodel schedule runs at most {most:,} "
+                          f"{what} (write a scenario for longer runs)")
     waits = sum(step.ticks for job in workload.jobs for step in job.steps if step.kind == "io")
     last = max((job.arrival for job in workload.jobs), default=0)
     return last + (demand + waits) * (1 + setup.switch_cost) + 1
@@ -173,6 +180,23 @@ def check_policy(pm: PluginManager, policy: str) -> None:
         raise ConfigError(f"unknown policy {policy!r}; known: {', '.join(known) or 'none'}")
 
 
+def check(pm: PluginManager, workload: Workload, setup: Setup) -> None:
+    """Every mistake `run` would report before running: the policy, its options, the
+    programs and the size of the workload, for printing a question without its run."""
+    check_policy(pm, setup.policy)
+    limit = time_limit(workload, setup)
+    kernel: Kernel = guarded(None, lambda: boot(
+        setup.machine(limit), PLATFORM, pm, programs=workload.programs(), seed=setup.seed), pm)
+    kernel.close()
+
+
+def trace_lines(slices: Iterable[Slice]) -> Iterator[str]:
+    """One JSON object a line for every slice (``job`` null while switching), streamed."""
+    for s in slices:
+        job = "null" if s.job is None else s.job
+        yield f'{{"cpu": {s.cpu}, "job": {job}, "start": {s.start}, "end": {s.end}}}'
+
+
 def run(pm: PluginManager, workload: Workload, setup: Setup, *,
         sinks: Sequence[TraceSink] = ()) -> Outcome:
     """Run ``workload`` under ``setup`` on the bare platform and measure it.
@@ -200,9 +224,11 @@ def _measure(kernel: Kernel, workload: Workload, setup: Setup,
     job_of: dict[int, int] = {}
     start = kernel.resolve("osmodel_batch_job")
 
+    names = {job.steps: program_name(job) for job in workload.jobs}
+
     def arrive(job: Job) -> None:
         with kernel.launching(job.launch):
-            process = start(kernel=kernel, program=program_name(job), args=[])
+            process = start(kernel=kernel, program=names[job.steps], args=[])
         if process is None:
             raise ConfigError(f"platform {PLATFORM} did not start job {job.index}")
         job_of[process.pid] = job.index

@@ -12,7 +12,6 @@ import random
 import re
 from collections.abc import Sequence
 
-import attrs
 from attrs import frozen
 
 from osmodel.kernel.builder import ProgramBuilder
@@ -219,9 +218,13 @@ def jobs_from(steps: Sequence[tuple[Step, ...]], arrivals: Sequence[int] | None,
                                 f"{'are' if count != 1 else 'is'} {count} job"
                                 f"{'s' if count != 1 else ''}")
     jobs = []
+    issue, done = io_costs
+    demands: dict[tuple[Step, ...], int] = {}  # many jobs share a program
     for index, program in enumerate(steps):
-        job = Job(index, arrivals[index] if arrivals is not None else 0, program)
-        launch = (("expected", job.demand(*io_costs)),
-                  *((name, values[index]) for _, name, values in fields))
-        jobs.append(attrs.evolve(job, launch=launch))
+        demand = demands.get(program)
+        if demand is None:
+            demand = demands[program] = sum(
+                step.ticks if step.kind == "cpu" else issue + done for step in program)
+        launch = (("expected", demand), *((name, values[index]) for _, name, values in fields))
+        jobs.append(Job(index, arrivals[index] if arrivals is not None else 0, program, launch))
     return tuple(jobs)

@@ -3,6 +3,8 @@ quizzes, several CPUs, and every kind of bad input (one line on stderr, exit sta
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -363,10 +365,27 @@ def test_averages_round_half_up_exactly() -> None:
 
 
 def test_a_workload_too_big_to_run_is_refused_before_it_starts() -> None:
-    result = osmodel("schedule", "--policy", "rr", "--quantum", "1", "--jobs", "999999,2")
+    result = osmodel("schedule", "--policy", "rr", "--quantum", "1",
+                     "--jobs", "99999999,2")
     assert (result.code, result.stdout) == (2, "")
-    assert "the jobs ask for 1,000,001 ticks of CPU in all" in result.stderr
-    assert "at most 1,000,000" in result.stderr
+    assert "the jobs ask for 100,000,001 ticks of CPU" in result.stderr
+    assert "at most 100,000,000 in all" in result.stderr
+    table = osmodel("schedule", "--process", "c999999,i5")
+    assert (table.code, table.stdout) == (2, "")
+    assert "the processes ask for 1,000,001 ticks of CPU" in table.stderr
+    assert "at most 1,000,000 with the tick-by-tick table" in table.stderr
+
+
+def test_a_million_ticks_of_round_robin_run_where_they_used_to_be_refused() -> None:
+    result = osmodel("schedule", "--policy", "rr", "--quantum", "1", "--format", "json",
+                     "--jobs", "999999,2,1")
+    assert result.code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert [job["finish"] for job in doc["jobs"]] == [1_000_002, 5, 3]
+    # alone from tick 5, job 0 renews its quantum: back-to-back turns are one slice
+    assert [(s["job"], s["start"], s["end"]) for s in doc["gantt"]] == [
+        (0, 0, 1), (1, 1, 2), (2, 2, 3), (0, 3, 4), (1, 4, 5), (0, 5, 1_000_002)]
+    assert (doc["elapsed"], doc["slices"]) == (1_000_002, 6)
 
 
 def test_a_policy_that_stops_giving_jobs_a_cpu_meets_the_time_limit() -> None:
@@ -413,3 +432,40 @@ def test_a_policy_that_stops_giving_jobs_a_cpu_meets_the_time_limit() -> None:
     assert engine.time_limit(workload, setup) == 9
     with pytest.raises(OsmodelError, match="left jobs 0, 1 unfinished at time 9"):
         engine.run(pm, workload, setup)
+
+
+def test_the_trace_holds_every_slice_as_the_json_gantt_does(tmp_path: Path) -> None:
+    trace = tmp_path / "slices.jsonl"
+    args = ("schedule", "--policy", "rr", "--quantum", "2", "--switch-cost", "1",
+            "--jobs", "5,3,4", "--arrivals", "0,1,9")
+    result = osmodel(*args, "--format", "json", "--trace", str(trace))
+    assert result.code == 0, result.stderr
+    lines = trace.read_text().splitlines()
+    assert [json.loads(line) for line in lines] == json.loads(result.stdout)["gantt"]
+    assert any(json.loads(line)["job"] is None for line in lines)  # the switches too
+
+
+def test_a_trace_that_cannot_be_written_is_an_error_that_leaves_nothing(
+        tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "slices.jsonl"
+    result = osmodel("schedule", "--jobs", "3,1", "--trace", str(target))
+    assert (result.code, result.stdout) == (2, "")
+    assert f"cannot write the trace to {target}" in result.stderr
+    assert not target.parent.exists()
+
+
+def test_a_quiz_question_neither_runs_nor_traces(monkeypatch: pytest.MonkeyPatch) -> None:
+    from osmodel.plugins.schedule import engine
+
+    def no_run(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the question was simulated")
+
+    monkeypatch.setattr(engine, "run", no_run)
+    result = osmodel("schedule", "--seed", "4", "--count", "5")
+    assert result.code == 0, result.stderr
+    assert "--solve for the answers" in result.stdout
+    # the checks a run makes still happen: an unknown option, a trace of the answers
+    bad = osmodel("schedule", "--seed", "4", "--policy", "rr", "-o", "slices=3")
+    assert bad.code == 2 and "no option 'slices'" in bad.stderr
+    traced = osmodel("schedule", "--seed", "4", "--trace", "t.jsonl")
+    assert traced.code == 2 and "--trace writes the answers: add --solve" in traced.stderr
