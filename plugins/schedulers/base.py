@@ -207,6 +207,18 @@ class FifoQueue:
         process.qtoken += 1
         self.count -= 1
 
+    def requeue(self, order: list[Process], members: list[Process],
+                number: Callable[[], int]) -> None:
+        """After a fast-forward (see `osmodel.kernel.scheduler.Cycler`): ``order`` first,
+        numbered by ``number``, then the entries of whoever is not a member."""
+        line = self.any
+        gone = {id(p) for p in members}
+        rest = [e for e in line if id(e[2]) not in gone and e[1] == e[2].qtoken]
+        line.clear()
+        line.extend((number(), process.qtoken, process) for process in order)
+        line.extend(rest)
+        self.count = len(line) + sum(len(pinned) for pinned in self.pinned.values())
+
     def move_to(self, other: FifoQueue, renumber: Callable[[], int] | None = None) -> None:
         """Append all entries to the back of ``other`` (same affinity sets), leaving this empty.
 

@@ -184,6 +184,47 @@ class MultiLevelFeedbackQueue(Policy):
         elif job.qleft <= 0:
             job.qleft = self.quantum[level]
 
+    # Fast-forward (see `osmodel.kernel.scheduler.Cycler`): once every ready job is at the
+    # bottom level, where a used-up quantum is also a used-up allotment, that level is
+    # plain round robin until something arrives or the boost comes.
+
+    def cycle(self, cpu: CPU, first: Process) -> tuple[list[Process], int] | None:
+        """``first`` and the bottom level in order, with its quantum; None unless every
+        ready job is there with a whole quantum and allotment ahead of it."""
+        if self.per_cpu:
+            return None
+        bottom = self.levels - 1
+        quantum, allotment = self.quantum[bottom], self.allotment[bottom]
+        levels = self.queues[0].levels
+        line = levels[bottom]
+        if quantum != allotment or line.pinned or any(q.count for q in levels[:bottom]):
+            return None
+        members = [first, *(p for _, token, p in line.any if token == p.qtoken)]
+        for process in members:
+            job: MlfqJob = process.sched
+            if (job.level != bottom or job.qleft != quantum or job.allot != allotment
+                    or process.affinity is not None):
+                return None
+        return members, quantum
+
+    def forwarded(self, process: Process, turns: int) -> None:
+        """``turns`` more quanta at the bottom: each ended with a fresh quantum and
+        allotment there, so only the bookkeeping of the last one shows."""
+        if turns:
+            self.seq += turns
+            job = process.sched
+            job.last = "expired"
+            job.mark = process.acct.cpu
+
+    def requeue(self, order: list[Process], members: list[Process]) -> None:
+        queues = self.queues[0]
+        line = queues.levels[self.levels - 1]
+        before = line.count
+        line.requeue(order, members, self.next_seq)
+        queues.count += line.count - before
+        for process in order:
+            process.sched.queue = queues
+
     def displaces(self, process: Process, other: Process, cpu: CPU) -> Any:
         theirs = other.sched.level
         return theirs if process.sched.level < theirs else None

@@ -60,17 +60,11 @@ class RoundRobin(FirstComeFirstServed):
         arrived meanwhile; the other ``members`` have left."""
         lean = self.lean
         assert lean is not None
-        gone = {id(p) for p in members}
-        rest = [e for e in lean.any if id(e[2]) not in gone and e[1] == e[2].qtoken]
-        lean.any.clear()
+        lean.requeue(order, members, self.next_seq)
         for process in order:
-            self.seq += 1
-            lean.any.append((self.seq, process.qtoken, process))
             job = process.sched
             if job is not None:
                 job.queue = lean
-        lean.any.extend(rest)
-        lean.count = len(lean.any)
 
 
 @hookimpl

@@ -88,6 +88,7 @@ class Workload:
             return proc
 
         kernel.scheduler.pick = spy  # type: ignore[method-assign]
+        kernel.fast_forward = False  # the spy sees every pick: no turn is counted unseen
         return kernel
 
     def run(self, until: int | None = None) -> Workload:
