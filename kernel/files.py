@@ -148,8 +148,9 @@ class ResourceTable:
         return slot.obj
 
     def close_all(self) -> None:
-        for number in sorted(self.slots):
-            self.close(number)
+        if self.slots:
+            for number in sorted(self.slots):
+                self.close(number)
 
     def copy(self, keep: Callable[[Slot], bool]) -> ResourceTable:
         """A new table with the same numbers for every slot ``keep`` accepts, sharing objects."""

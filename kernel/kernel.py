@@ -551,7 +551,7 @@ class Kernel:
         so the action happens now; a ready one gets it when next dispatched;
         a blocked one when it wakes (the platform decides whether to wake it).
         """
-        proc.pending.append(action)
+        proc.pending = (*proc.pending, action)
         cpu = proc.cpu
         if cpu is not None and cpu.stepping and self.current is not proc:
             self._cut(cpu)
@@ -584,7 +584,7 @@ class Kernel:
         elif proc.state is READY:
             self._scheduler.remove(proc)
         self._drop_wakeup(proc)
-        proc.pending.clear()
+        proc.pending = ()
         proc.acct.ended = self.now
         proc.exit = status
         self.counters.ended += 1
@@ -1059,7 +1059,7 @@ class Kernel:
                 self.current = proc
                 while True:
                     if proc.pending:
-                        actions, proc.pending = proc.pending, []
+                        actions, proc.pending = proc.pending, ()
                         for action in actions:
                             action(proc)
                             if proc.cpu is not cpu:

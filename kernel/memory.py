@@ -211,17 +211,20 @@ class AddressSpace:
     """
 
     pool: FramePool
-    _segments: list[Segment] = field(factory=list, alias="segments")
+    _segments: list[Segment] | None = field(default=None, alias="segments")
     _deferred: tuple[Callable[[AddressSpace, Any], None], Any] | None = field(
         default=None, alias="deferred")
 
     @property
     def segments(self) -> list[Segment]:
-        deferred = self._deferred
-        if deferred is not None:
-            self._deferred = None
-            deferred[0](self, deferred[1])
-        return self._segments
+        segments = self._segments
+        if segments is None:  # the list, too, is made when first needed
+            segments = self._segments = []
+            deferred = self._deferred
+            if deferred is not None:
+                self._deferred = None
+                deferred[0](self, deferred[1])
+        return segments
 
     @segments.setter
     def segments(self, segments: list[Segment]) -> None:
@@ -392,9 +395,8 @@ class AddressSpace:
 
     def release(self) -> None:
         """Unmap everything (exit or exec): frames no one else maps are freed."""
-        if self._deferred is None:
-            for seg in self._segments:
-                seg.obj.drop()
+        for seg in self._segments or ():
+            seg.obj.drop()
         self.segments = []
 
     def resident(self, segment: Segment) -> int:

@@ -76,7 +76,16 @@ class Context:
     burst_left: int = 0
     result: int | None = None
     error: int = 0
-    frames: list[Frame] = field(factory=list)
+    _frames: list[Frame] | None = field(default=None, alias="frames")
+
+    @property
+    def frames(self) -> list[Frame]:
+        """Contexts saved by handlers that have not returned, innermost last (made on first
+        use: most processes never run a handler)."""
+        frames = self._frames
+        if frames is None:
+            frames = self._frames = []
+        return frames
 
     def snapshot(self) -> dict[str, Any]:
         return {"pc": self.pc, "sp": self.sp, "registers": list(self.registers),
@@ -145,11 +154,21 @@ class Process:
     cpu: CPU | None = None
     wakeup: Any = None
     blocked_on: str = ""
-    pending: list[Callable[[Process], None]] = field(factory=list)
+    #: Actions to run at the next instruction boundary (see `Kernel.interrupt`); a tuple,
+    #: so the many processes that never get one share the empty one.
+    pending: tuple[Callable[[Process], None], ...] = ()
     exit: ExitStatus | None = None
     # owned by plugins
     platform: Any = None
-    extra: dict[str, Any] = field(factory=dict)
+    _extra: dict[str, Any] | None = field(default=None, alias="extra")
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """What other plugins publish about the process, by key (made on first use)."""
+        extra = self._extra
+        if extra is None:
+            extra = self._extra = {}
+        return extra
 
     def __repr__(self) -> str:
         return f"<Process {self.pid} {self.name} {self.state}>"

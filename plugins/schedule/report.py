@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import string
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from osmodel.kernel.render import table
-from osmodel.plugins.views.intervals import Interval
 from osmodel.plugins.views.timeline import axis, row_cells
 
 from .engine import Outcome, Setup, Slices, fixed, percent, run_order
@@ -189,13 +188,24 @@ def gantt_lines(outcome: Outcome, width: int) -> list[str]:
                             for who in outcome.slices.who_at(cpu, middles))
             lines.append(f"cpu{cpu:<2} {cells}")
         return lines
-    intervals = [Interval(s.cpu, SWITCHING if s.job is None else symbol(s.job), s.start, s.end)
-                 for s in outcome.slices if s.end > s.start]
-    chars = {i.what: i.what for i in intervals}
-    for cpu in range(outcome.setup.cpus):
-        cells = row_cells([i for i in intervals if i.who == cpu], clock, width, chars)
+    rows: list[list[Cell]] = [[] for _ in range(outcome.setup.cpus)]
+    for s in outcome.slices:
+        if s.end > s.start:
+            rows[s.cpu].append(Cell(SWITCHING if s.job is None else symbol(s.job),
+                                    s.start, s.end))
+    chars = {c: c for c in (SWITCHING, *JOB_SYMBOLS)}
+    for cpu, row in enumerate(rows):
+        cells = row_cells(row, clock, width, chars)
         lines.append(f"cpu{cpu:<2} {cells.replace(' ', IDLE)}")
     return lines
+
+
+class Cell(NamedTuple):
+    """A slice as the chart draws it: lighter than an `Interval`, as there may be many."""
+
+    what: str
+    start: int
+    end: int
 
 
 def tick_lines(outcome: Outcome) -> list[str]:

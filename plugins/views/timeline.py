@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 from .intervals import Interval
+
+
+class Span(Protocol):
+    """What a row's cells need of an interval (an `Interval`, or any lighter record)."""
+
+    @property
+    def what(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
 
 #: One character per state; the legend is printed with the chart.
 SYMBOLS = {"running": "#", "ready": "-", "blocked": "_", "new": "n", "zombie": "z",
@@ -15,7 +27,7 @@ def _scale(clock: int, width: int) -> int:
     return max(1, -(-clock // width))
 
 
-def row_cells(intervals: Sequence[Interval], clock: int, width: int,
+def row_cells(intervals: Iterable[Span], clock: int, width: int,
            symbol: Mapping[str, str] | None = None) -> str:
     """One row: in each column, the state that held longest in that column's ticks."""
     step = _scale(clock, width)
