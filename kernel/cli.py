@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from importlib import metadata
 
 import typer
 from attrs import define
@@ -29,6 +28,8 @@ class AppState:
 
 
 def _version() -> str:
+    from importlib import metadata  # only for --version: it costs every start tens of ms
+
     try:
         return metadata.version("osmodel")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare tree

@@ -3,16 +3,23 @@
 Built-in plugins are a list of module paths loaded by the same code as the
 entry points of the ``osmodel`` group and the ``-p MODULE`` option, so a
 third-party plugin meets exactly what the built-ins meet.
+
+Every command loads every plugin, so a plugin module should be cheap to
+import: what its hooks need only when they run (a platform's system calls, a
+command's engine) is imported then, inside the function or through
+`LazyModule`.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import sys
 import traceback
 from collections.abc import Iterable, Sequence
-from importlib import metadata
+from importlib.machinery import PathFinder
 from types import ModuleType, TracebackType
+from typing import Any
 
 import pluggy
 from attrs import frozen
@@ -57,6 +64,76 @@ class Origin:
         if self.distribution:
             return f"{self.kind} ({self.distribution} {self.version})"
         return f"{self.kind} ({self.module})"
+
+
+class LazyModule:
+    """A stand-in for a module that is imported when one of its attributes is first read.
+
+    For a plugin module whose hooks need heavy modules only when they run:
+    ``syscalls = LazyModule("mypkg.syscalls")`` at the top, ``syscalls.table()``
+    in the hook.  Registering the plugin then imports nothing more, and the
+    import, when it happens, is the import statement's: it shows in
+    ``sys.modules`` and ``-X importtime`` (which does not see
+    ``importlib.import_module``), and its errors are raised where the
+    attribute is read.
+    """
+
+    __slots__ = ("_module", "_name")
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: ModuleType | None = None
+
+    def __getattr__(self, attr: str) -> Any:
+        module = self._module
+        if module is None:
+            __import__(self._name)
+            module = self._module = sys.modules[self._name]
+        return getattr(module, attr)
+
+    def __repr__(self) -> str:
+        state = "imported" if self._module is not None else "not imported yet"
+        return f"<lazy module {self._name!r} ({state})>"
+
+
+def may_declare_entry_points(group: str, path: Sequence[str] | None = None) -> bool:
+    """Whether a distribution on ``path`` (default ``sys.path``) may have entry points of ``group``.
+
+    A cheap look at the ``entry_points.txt`` files that ``importlib.metadata``
+    would read, so that a run with no third-party plugin installed does not
+    import ``importlib.metadata`` (tens of milliseconds at every start).  It
+    errs towards True: a path entry it cannot list (a zip file) or another
+    finder of distributions on ``sys.meta_path`` answers True, and the caller
+    then asks ``importlib.metadata`` itself.
+    """
+    if any(hasattr(finder, "find_distributions") and finder is not PathFinder
+           for finder in sys.meta_path):
+        return True
+    for entry in sys.path if path is None else path:
+        root = entry or "."
+        try:
+            children = os.listdir(root)
+        except OSError:
+            if os.path.isfile(root):  # a zip of distributions: leave it to importlib.metadata
+                return True
+            continue
+        egg = os.path.basename(root).lower().endswith(".egg")
+        for child in children:
+            low = child.lower()
+            if not (low.endswith((".dist-info", ".egg-info")) or (egg and low == "egg-info")):
+                continue
+            try:
+                with open(os.path.join(root, child, "entry_points.txt"), encoding="utf-8") as f:
+                    text = f.read()
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
+                continue
+            except (OSError, ValueError):
+                return True
+            for line in text.splitlines():  # sections as importlib.metadata reads them
+                line = line.strip()
+                if line.startswith("[") and line.endswith("]") and line.strip("[]") == group:
+                    return True
+    return False
 
 
 class PluginManager(pluggy.PluginManager):
@@ -151,7 +228,9 @@ def make_plugin_manager(
         pm.load_module(Origin(name, "built-in", module), strict=True)
     if autoload is None:
         autoload = not os.environ.get(DISABLE_AUTOLOAD_ENV)
-    if autoload:
+    if autoload and may_declare_entry_points(ENTRY_POINT_GROUP):
+        from importlib import metadata
+
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             dist = ep.dist
             origin = Origin(ep.name, "entry point", ep.value,

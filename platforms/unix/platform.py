@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from osmodel.kernel import hookimpl
 from osmodel.kernel.errors import ConfigError
+from osmodel.kernel.manager import LazyModule
 from osmodel.kernel.platform import Platform
 
-from . import boot, groups, signals, syscalls, tree, waiting
 from .constants import (
     EBADF,
     EINVAL,
@@ -35,6 +35,15 @@ if TYPE_CHECKING:
     from osmodel.kernel.link import OpSpec
     from osmodel.kernel.process import Process
     from osmodel.kernel.states import State
+
+    from . import boot, groups, signals, syscalls, tree, waiting
+else:  # the rules are imported when a run on unix first needs them, not at registration
+    boot = LazyModule(f"{__package__}.boot")
+    groups = LazyModule(f"{__package__}.groups")
+    signals = LazyModule(f"{__package__}.signals")
+    syscalls = LazyModule(f"{__package__}.syscalls")
+    tree = LazyModule(f"{__package__}.tree")
+    waiting = LazyModule(f"{__package__}.waiting")
 
 #: Keys at the terminal and the signal each sends to the foreground group (termios
 #: INTR, SUSP, QUIT; a BREAK sends SIGINT when BRKINT is set).

@@ -11,10 +11,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from osmodel.kernel import hookimpl
+from osmodel.kernel.manager import LazyModule
 from osmodel.kernel.platform import Platform
 
-from . import boot, console, lifetime, seh, syscalls
-from . import report as reporting
 from .constants import (
     CTRL_BREAK_EVENT,
     CTRL_C_EVENT,
@@ -35,6 +34,16 @@ if TYPE_CHECKING:
     from osmodel.kernel.link import OpSpec
     from osmodel.kernel.process import Process
     from osmodel.kernel.states import State
+
+    from . import boot, console, lifetime, seh, syscalls
+    from . import report as reporting
+else:  # the rules are imported when a run on windows first needs them, not at registration
+    boot = LazyModule(f"{__package__}.boot")
+    console = LazyModule(f"{__package__}.console")
+    lifetime = LazyModule(f"{__package__}.lifetime")
+    seh = LazyModule(f"{__package__}.seh")
+    syscalls = LazyModule(f"{__package__}.syscalls")
+    reporting = LazyModule(f"{__package__}.report")
 
 #: Console keys and the event each sends to every process on the user's console.
 KEYS = {"ctrl-c": CTRL_C_EVENT, "ctrl-break": CTRL_BREAK_EVENT}

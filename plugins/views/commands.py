@@ -1,4 +1,8 @@
-"""Commands to see runs: ``timeline``, ``tree``, ``export``, ``compare`` and ``report``."""
+"""Commands to see runs: ``timeline``, ``tree``, ``export``, ``compare`` and ``report``.
+
+Every command loads this plugin, so the engines behind the commands (compare,
+the HTML page, the exporters) are imported by the commands that use them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import json
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -24,25 +29,11 @@ from osmodel.plugins.commands import (
     write_atomically,
 )
 
-from .compare import (
-    DEFAULT_PLATFORMS,
-    Run,
-    RunFailed,
-    compare_json,
-    compare_text,
-    differences,
-    execute,
-    follow,
-    lives_timeline,
-    match,
-    peak_time,
-    platform_rules,
-)
-from .dot import process_graph
-from .html import html_report
 from .intervals import cpu_intervals
-from .perfetto import chrome_trace
 from .timeline import gantt
+
+if TYPE_CHECKING:
+    from .compare import Run
 
 
 class TreeFormat(StrEnum):
@@ -57,6 +48,8 @@ class ExportFormat(StrEnum):
 
 
 def timeline_text(sim: Simulation, width: int) -> str:
+    from .compare import Run, follow, lives_timeline
+
     kernel = sim.kernel
     events = sim.recorder.events
     run = Run(sim.platform, sim, build_report(sim))
@@ -135,6 +128,8 @@ def run_all(state: AppState, scenario: Scenario, names: Sequence[str], *,
     same run (stopping changes nothing).  ``end`` also draws the last moment,
     and so does a run with nothing else to draw.
     """
+    from .compare import RunFailed, execute, peak_time
+
     show = progress_if_terminal(progress)
     runs = []
     for name in names:
@@ -181,6 +176,8 @@ def osmodel_commands(app: typer.Typer) -> None:
         fmt: TreeFormat = typer.Option(TreeFormat.text, "--format", help="text or dot."),
     ) -> None:
         """Draw how processes are arranged at a time: the tree, or the handle graph."""
+        from .dot import process_graph
+
         state: AppState = ctx.obj
         sim = perform(state, load(scenario), platform=platform, until=at)
         if fmt is TreeFormat.dot:
@@ -198,6 +195,9 @@ def osmodel_commands(app: typer.Typer) -> None:
         at: int | None = typer.Option(None, "--at", min=0, help="Simulated time to stop at."),
     ) -> None:
         """Write the run as JSON Lines, a Perfetto trace or a DOT graph (atomically)."""
+        from .dot import process_graph
+        from .perfetto import chrome_trace
+
         state: AppState = ctx.obj
         if not output.parent.exists():
             raise fail(f"-o: directory {output.parent} does not exist")
@@ -231,6 +231,15 @@ def osmodel_commands(app: typer.Typer) -> None:
         fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
     ) -> None:
         """Run one scenario on several platforms; show them side by side and what differed."""
+        from .compare import (
+            DEFAULT_PLATFORMS,
+            compare_json,
+            compare_text,
+            differences,
+            match,
+            platform_rules,
+        )
+
         state: AppState = ctx.obj
         names, path = split_targets(state, items, platforms)
         names = names or list(DEFAULT_PLATFORMS)
@@ -263,6 +272,9 @@ def osmodel_commands(app: typer.Typer) -> None:
         seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
     ) -> None:
         """Write one self-contained HTML page: timelines, structures, tables, differences."""
+        from .compare import DEFAULT_PLATFORMS, differences, match, platform_rules
+        from .html import html_report
+
         state: AppState = ctx.obj
         names, path = split_targets(state, items, platforms)
         check_output(output)
