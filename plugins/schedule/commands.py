@@ -9,7 +9,6 @@ only, unless ``--solve``.  Every mistake ends with one line and exit status 2.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import tomllib
@@ -248,4 +247,9 @@ def osmodel_commands(app: typer.Typer) -> None:
             out = report.answer_json(outcome, seed)
         else:
             out = report.answer_lines(outcome, width, seed)
-        typer.echo(json.dumps(out, indent=2) if isinstance(out, dict) else "\n".join(out))
+        if isinstance(out, dict):
+            for chunk in report.json_chunks(out):
+                typer.echo(chunk, nl=False)
+            typer.echo()
+        else:
+            typer.echo("\n".join(out))

@@ -117,10 +117,12 @@ class JobResult:
         return self.finish - self.arrival
 
 
-@frozen
-class Tick:
+class Tick(NamedTuple):
     """Tick ``tick`` (from time tick-1 to tick): each job's state, how many CPUs computed,
-    how many I/Os were in flight, and whether an I/O completed as it began."""
+    how many I/Os were in flight, and whether an I/O completed as it began.
+
+    A named tuple rather than an attrs class: a table can have a million rows.
+    """
 
     tick: int
     states: tuple[str, ...]
@@ -384,40 +386,38 @@ def _labels(job: Job, costs: tuple[int, int]) -> list[str]:
 
 def tick_table(events: Sequence[Event], clock: int, job_of: Mapping[int, int],
                workload: Workload, costs: tuple[int, int]) -> tuple[Tick, ...]:
-    """Each job's state in every tick, from the trace (the timeline view's intervals)."""
+    """Each job's state in every tick, from the trace (the timeline view's intervals).
+
+    Rows are filled a stretch at a time (slice assignment, not a store per tick)."""
     count = len(workload.jobs)
     grid = [[""] * clock for _ in range(count)]
     for interval in state_intervals(events, clock):
         index = job_of.get(interval.who)
         if index is None:
             continue
-        row = grid[index]
-        for tick in range(interval.start, min(interval.end, clock)):
-            row[tick] = interval.what
+        end = min(interval.end, clock)
+        if end > interval.start:
+            grid[index][interval.start:end] = [interval.what] * (end - interval.start)
     done: set[int] = set()
     for event in events:
         index = job_of.get(event.pid) if event.pid is not None else None
         if event.kind == "switch" and index is not None and event.info.get("cost"):
-            for tick in range(event.time, min(clock, event.time + event.info["cost"])):
-                grid[index][tick] = "SWITCH"
+            end = min(clock, event.time + event.info["cost"])
+            if end > event.time:
+                grid[index][event.time:end] = ["SWITCH"] * (end - event.time)
         elif event.kind == "io" and event.info.get("phase") == "done":
             done.add(event.time)
-        elif event.kind == "exit" and index is not None:
-            for tick in range(event.time, clock):
-                grid[index][tick] = "DONE"
+        elif event.kind == "exit" and index is not None and event.time < clock:
+            grid[index][event.time:] = ["DONE"] * (clock - event.time)
+    names = STATE_NAMES.get
     for job in workload.jobs:
-        row, labels = grid[job.index], _labels(job, costs)
-        executed = 0
-        for tick, state in enumerate(row):
-            if state == "running":
-                row[tick] = labels[executed] if executed < len(labels) else "RUN"
-                executed += 1
-            else:
-                row[tick] = STATE_NAMES.get(state, state)
+        labels = iter(_labels(job, costs))
+        grid[job.index] = [next(labels, "RUN") if state == "running" else names(state, state)
+                           for state in grid[job.index]]
+    running = {"RUN", "RUN:cpu", "RUN:io", "RUN:io_done"}.__contains__
     return tuple(
-        Tick(tick + 1, states, sum(1 for s in states if s.startswith("RUN")),
-             sum(1 for s in states if s == "BLOCKED"), tick in done)
-        for tick, states in enumerate(zip(*grid, strict=True))
+        Tick(tick, states, sum(map(running, states)), states.count("BLOCKED"), tick - 1 in done)
+        for tick, states in enumerate(zip(*grid, strict=True), 1)
     )
 
 

@@ -7,7 +7,9 @@ at the end (8/3 prints 2.67 whatever binary floats would do).
 
 from __future__ import annotations
 
+import json
 import string
+from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -294,12 +296,40 @@ def answer_json(outcome: Outcome, seed: int | None) -> dict[str, Any]:
         "parallel": {str(k): v for k, v in sorted(outcome.overlap().items())},
         "slices": outcome.slices.runs(),
         "gantt": None if outcome.slices.runs() > MAX_GANTT else
-        [{"cpu": s.cpu, "job": s.job, "start": s.start, "end": s.end} for s in outcome.slices],
+        ({"cpu": s.cpu, "job": s.job, "start": s.start, "end": s.end} for s in outcome.slices),
     }
     if outcome.workload.mixed:
         doc["programs"] = [job.text for job in outcome.workload.jobs]
         doc["blocked"] = [r.blocked for r in outcome.jobs]
-        doc["ticks"] = [{"tick": t.tick, "states": list(t.states), "cpu": t.cpu, "io": t.io,
-                         "io_done": t.io_done} for t in outcome.ticks]
+        doc["ticks"] = ({"tick": t.tick, "states": list(t.states), "cpu": t.cpu, "io": t.io,
+                         "io_done": t.io_done} for t in outcome.ticks)
         doc["totals"] = totals(outcome)
     return doc
+
+
+def json_chunks(doc: dict[str, Any]) -> Iterator[str]:
+    """``doc`` as indented JSON, streamed, with every item of a long list (the ``gantt``
+    and ``ticks`` streams, given as iterators) on one line of its own.
+
+    A run of a million slices is then written as it is read from the run log,
+    never held as one string, and at the speed of the C encoder.
+    """
+    streams = {key: value for key, value in doc.items() if isinstance(value, Iterator)}
+    marks = {key: f"@@{key}@@" for key in streams}
+    text = json.dumps({key: marks.get(key, value) for key, value in doc.items()}, indent=2)
+    for key, items in streams.items():
+        head, text = text.split(f'"{marks[key]}"', 1)
+        yield head
+        first = next(items, None)
+        if first is None:
+            yield "[]"
+            continue
+        lines = ["[\n    " + json.dumps(first)]
+        for item in items:
+            lines.append(",\n    " + json.dumps(item))
+            if len(lines) >= 4096:  # a chunk per few thousand items: few writes, little held
+                yield "".join(lines)
+                lines.clear()
+        lines.append("\n  ]")
+        yield "".join(lines)
+    yield text

@@ -38,7 +38,7 @@ def measured(result: engine.Outcome) -> dict[str, Any]:
             "elapsed": result.elapsed, "busy": result.busy, "switching": result.switching,
             "switches": result.switches, "io_busy": result.io_busy,
             "overlap": result.overlap(), "text": report.answer_lines(result, 60, None),
-            "json": report.answer_json(result, None)}
+            "json": "".join(report.json_chunks(report.answer_json(result, None)))}
 
 
 def setups(policy: str, quantum: int, cost: int) -> engine.Setup:
