@@ -213,7 +213,7 @@ class Kernel:
         """A caller for ``hook`` to use on a hot path, taking the same keyword arguments.
 
         When exactly one plain implementation answers the hook, that function
-        itself (the same result without pluggy's dispatch, about 1.4 us a call);
+        itself (the same result without pluggy's dispatch on every call);
         otherwise the hook.  Resolve after boot: a plugin registered later is
         not seen by a caller resolved before.
         """

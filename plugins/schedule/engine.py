@@ -3,10 +3,10 @@
 The jobs are started the way the outside world starts jobs on ``bare``
 (``osmodel_batch_job`` at each arrival), with their declared length and
 other scheduling fields set through ``kernel.launching``.  Which job ran
-where is noted by wrapping the run's scheduler, not by tracing: a traced
-run builds an event (and a saved context) per switch, which would cost more
-than the simulation itself.  The tick-by-tick table of a mixed workload does
-come from the trace, through the same intervals the timeline view draws.
+where comes from the kernel's run log (``kernel.runs``), not from tracing: a
+traced run builds an event per switch and cannot be fast-forwarded.  The
+tick-by-tick table of a mixed workload does come from the trace, through the
+same intervals the timeline view draws.
 """
 
 from __future__ import annotations
