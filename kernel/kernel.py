@@ -38,6 +38,16 @@ if TYPE_CHECKING:
     from .scheduler import Cycler, Scheduler
 
 INF = float("inf")
+#: A budget that never runs out (an int, so the hot path compares ints only).
+_UNLIMITED = 1 << 62
+
+
+def _budget(limit: int | None) -> int:
+    return _UNLIMITED if limit is None else limit
+
+
+class _Halted(Exception):
+    """Raised by the halt event that `Kernel.stop` queues: it ends `Kernel.run` there."""
 #: Pages of stack every process gets, just below STACK_TOP_PAGE.
 STACK_PAGES = 4
 
@@ -110,6 +120,8 @@ class Counters:
     io_inflight: int = 0
     io_since: int = 0
     io_requests: int = 0
+    instructions: int = 0
+    refused: int = 0
 
 
 class Kernel:
@@ -179,6 +191,11 @@ class Kernel:
         #: The process whose instruction is running, and the one running when an error escaped.
         self.current: Process | None = None
         self.failed_in: Process | None = None
+        #: Instructions the run may still execute before its budget stops it.
+        self._instructions_left = _budget(machine.limits.instructions)
+        #: The trace event number at which the events budget stops the run.
+        self._events_limit = _budget(machine.limits.events)
+        self._halted = False
 
     @property
     def scheduler(self) -> Scheduler:
@@ -236,6 +253,49 @@ class Kernel:
             event = Event(self.now, self._evseq, kind, pid, cpu, info)
             for sink in self.sinks:
                 sink.emit(event)
+            if self._evseq >= self._events_limit:
+                self._events_limit = _UNLIMITED  # the events on the way out are kept
+                self.stop(self._spent("events", "{} trace events recorded"))
+
+    # ----------------------------------------------------------------- budgets
+
+    def stop(self, reason: str, *, after: int = 0) -> None:
+        """End the run ``after`` ticks from now, at an event boundary, with ``reason``
+        (a budget ran out).
+
+        What is under way completes and the state stays consistent: the run
+        ends as it does at the time limit, and can be reported.
+        """
+        if not self._halted:
+            self._mark_stopped(reason)
+            self._push(self.now + after, self._halt, None)
+
+    def _mark_stopped(self, reason: str) -> None:
+        self._halted = True
+        self.stop_reason = reason
+        self.trace("limit", reason=reason)
+
+    @staticmethod
+    def _halt(_: object) -> None:
+        raise _Halted
+
+    def _spent(self, key: str, what: str) -> str:
+        """The stop reason for budget ``key``: what ran out, and how to raise it."""
+        limit = getattr(self.machine.limits, key)
+        return (f"{key} limit reached: {what.format(f'{limit:,}')}; raise it with "
+                f"[machine.limits] {key} = N, or {key} = false for no limit")
+
+    def refuse(self, because: str) -> None:
+        """Count a creation turned away (``because`` says why, as a clause); a workload
+        that keeps being turned away (a fork bomb retrying EAGAIN) is a runaway: stopped."""
+        self.counters.refused += 1
+        limit = self.machine.limits.refused
+        if limit is not None and self.counters.refused >= limit:
+            self.stop(self._spent(
+                "refused", f"{{}} process creations refused, the last because {because}"))
+
+    def _out_of_instructions(self, left: int) -> None:
+        self.stop(self._spent("instructions", "{} instructions executed"), after=left)
 
     def run(self, until: int | None = None, *,
             progress: Callable[[Kernel], None] | None = None, every: int = 50_000) -> None:
@@ -246,6 +306,8 @@ class Kernel:
         ``progress(kernel)``, when given, is called every ``every`` events
         (for a progress display); the plain loop pays nothing for it.
         """
+        if self._halted:
+            return
         limit = self.machine.limits.time
         horizon = INF if until is None else until
         if limit is not None and limit < horizon:
@@ -255,25 +317,27 @@ class Kernel:
         heap = self._heap
         pop = heapq.heappop
         count = 0
-        while heap:
-            entry = heap[0]
-            if entry[0] > horizon:
-                if limit is not None and horizon == limit:
-                    self.stop_reason = f"time limit of {limit} ticks reached"
-                    self.trace("limit", reason=self.stop_reason)
-                self.now = int(horizon)
-                break
-            pop(heap)
-            arg = entry[3]
-            if arg.__class__ is Timer and arg.cancelled:
-                continue  # a cancelled timer is not an event: the clock does not move
-            self.now = int(entry[0])
-            entry[2](arg)
-            if progress is not None:
-                count += 1
-                if count >= every:
-                    count = 0
-                    progress(self)
+        try:
+            while heap:
+                entry = heap[0]
+                if entry[0] > horizon:
+                    if limit is not None and horizon == limit:
+                        self._mark_stopped(self._spent("time", "{} simulated ticks"))
+                    self.now = int(horizon)
+                    break
+                pop(heap)
+                arg = entry[3]
+                if arg.__class__ is Timer and arg.cancelled:
+                    continue  # a cancelled timer is not an event: the clock does not move
+                self.now = int(entry[0])
+                entry[2](arg)
+                if progress is not None:
+                    count += 1
+                    if count >= every:
+                        count = 0
+                        progress(self)
+        except _Halted:
+            pass
         self._close_io()
 
     def settle(self) -> None:
@@ -350,9 +414,7 @@ class Kernel:
         passes a copy-on-write copy for fork); ``resources`` to an empty
         table.  Raises ProcessLimit when the table is full.
         """
-        limit = self.machine.limits.processes
-        if limit is not None and len(self.processes) >= limit:
-            raise ProcessLimit(f"process table full ({limit} processes)")
+        self.check_room()
         image = self.image(program)
         if pid is None:
             pid = self.pids.allocate(self.processes)
@@ -377,6 +439,19 @@ class Kernel:
         if start:
             self.ready(proc, "created")
         return proc
+
+    def check_room(self) -> None:
+        """Raise ProcessLimit when a new process would not fit in the table or the run's
+        creation budget; a platform calls it before building what a child needs (a
+        copy-on-write space, say), so a refused creation leaves no trace."""
+        limits = self.machine.limits
+        limit = limits.processes
+        if limit is not None and len(self.processes) >= limit:
+            self.refuse("the process table was full")
+            raise ProcessLimit(f"process table full ({limit} processes)")
+        if limits.created is not None and self.counters.created >= limits.created:
+            self.stop(self._spent("created", "{} processes created"))
+            raise ProcessLimit(f"creation budget used up ({limits.created} processes)")
 
     def replace_image(self, proc: Process, program: str | Program) -> None:
         """Load a new program into ``proc`` (exec): new space, fresh context, same pid."""
@@ -952,6 +1027,8 @@ class Kernel:
                 alive.remove(position)
                 entry = proc.image.code[ctx.pc]
                 ctx.pc += 1
+                self.counters.instructions += 1
+                self._instructions_left -= 1
                 queued, readied = len(heap), self._readied
                 self.current = proc
                 entry[0](self, proc, entry[1], entry[2])
@@ -1049,6 +1126,8 @@ class Kernel:
         costs no heap event per slice.
         """
         heap = self._heap
+        budget = self._instructions_left
+        executed = 0
         try:
             while True:  # one round per process this CPU runs without an event
                 proc = cpu.proc
@@ -1070,7 +1149,10 @@ class Kernel:
                         if now >= limit and not entry[4]:
                             break
                         ctx.pc += 1
+                        executed += 1
                         left = entry[0](self, proc, entry[1], entry[2])
+                        if executed >= budget:
+                            self._out_of_instructions(left)
                         if proc.cpu is not cpu:
                             return
                         if not left:
@@ -1103,3 +1185,5 @@ class Kernel:
             raise
         finally:
             self.current = None
+            self._instructions_left -= executed
+            self.counters.instructions += executed

@@ -13,14 +13,24 @@ class Limits:
     """Bounds that stop a runaway workload cleanly instead of crashing the simulator.
 
     ``processes``: size of the process table (a fork bomb meets EAGAIN or its
-    platform's equivalent); ``time``: simulated ticks after which the run
-    stops; ``user_processes``: the per-user process limit a platform may
-    apply (UNIX RLIMIT_NPROC).  None means unbounded.
+    platform's equivalent); ``user_processes``: the per-user process limit a
+    platform may apply (UNIX RLIMIT_NPROC).  The others are budgets: the run
+    stops, with ``Kernel.stop_reason`` naming the budget, after ``time``
+    simulated ticks, ``instructions`` executed, ``created`` processes made,
+    ``refused`` creations turned away because a table was full (a fork bomb
+    retrying EAGAIN), or ``events`` traced.  Budgets count work, never wall
+    time, so a stopped run is as reproducible as a finished one; the defaults
+    stop a runaway within seconds and leave room for every shipped workload.
+    None means unbounded.
     """
 
     processes: int | None = 4096
     time: int | None = 1_000_000
     user_processes: int | None = None
+    instructions: int | None = 10_000_000
+    created: int | None = 10_000
+    refused: int | None = 1_000
+    events: int | None = 200_000
 
 
 @frozen

@@ -63,7 +63,7 @@ _MACHINE_KEYS = (
     "scheduler",
     "limits",
 )
-_LIMIT_KEYS = ("processes", "time", "user_processes")
+_LIMIT_KEYS = tuple(attrs.fields_dict(Limits))
 _PROGRAM_KEYS = ("code", "file", "pages")
 #: Scheduling attributes a ``user`` or ``batch`` entry may give the process it starts.
 LAUNCH_KEYS = ("priority", "nice", "tickets", "length", "cpus")

@@ -117,7 +117,9 @@ def test_a_runaway_loop_stops_at_the_time_limit() -> None:
     kernel = toy_kernel({"spin": "top: jmp top"}, Machine(limits=Limits(time=500)))
     (proc,) = start(kernel, "spin")
     kernel.run()
-    assert kernel.stop_reason == "time limit of 500 ticks reached"
+    assert kernel.stop_reason is not None
+    assert kernel.stop_reason.startswith("time limit reached: 500 simulated ticks; ")
+    assert "[machine.limits] time = N" in kernel.stop_reason
     assert kernel.now == 500
     assert proc.exit is None
 

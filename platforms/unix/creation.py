@@ -36,6 +36,7 @@ def check_limits(kernel: Kernel, uid: int) -> None:
     """RLIMIT_NPROC (root is exempt) and memory: EAGAIN or ENOMEM before anything is made."""
     limit = kernel.machine.limits.user_processes
     if uid != ROOT and limit is not None and system(kernel).users.get(uid, 0) >= limit:
+        kernel.refuse(f"user {uid} had {limit} processes (RLIMIT_NPROC)")
         raise UnixError(EAGAIN, f"user {uid} has {limit} processes (RLIMIT_NPROC)")
     if kernel.pool.free == 0:
         raise UnixError(ENOMEM, "no free frame for the child")
@@ -53,17 +54,16 @@ def fork(kernel: Kernel, proc: Process, *, cause: str = "syscall",
     pu = unix(proc)
     uid = pu.uid if uid is None else uid
     check_limits(kernel, uid)
+    try:
+        kernel.check_room()  # before the copy-on-write share: a refused fork shares nothing
+    except ProcessLimit as error:
+        raise UnixError(EAGAIN, str(error)) from None
     space = proc.space.share_copy_on_write()
     files = proc.resources.copy(lambda slot: True)
     data = UnixProc(ppid=proc.pid, pgid=pu.pgid, sid=pu.sid, uid=uid, caught=dict(pu.caught),
                     ignored=set(pu.ignored), mask=set(pu.mask), tty=pu.tty)
-    try:
-        child = kernel.create(proc.program, cause=cause, creator=proc, space=space,
-                              resources=files, name=proc.name, platform=data, start=False)
-    except ProcessLimit as error:
-        space.release()
-        files.close_all()
-        raise UnixError(EAGAIN, str(error)) from None
+    child = kernel.create(proc.program, cause=cause, creator=proc, space=space,
+                          resources=files, name=proc.name, platform=data, start=False)
     src, dst = proc.context, child.context
     dst.pc, dst.sp, dst.error = src.pc, src.sp, src.error
     dst.registers[:] = src.registers

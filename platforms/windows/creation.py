@@ -71,6 +71,7 @@ def check_limits(kernel: Kernel, account: str) -> None:
     limit = kernel.machine.limits.user_processes
     running = system(kernel).running[USER_ACCOUNT]
     if account == USER_ACCOUNT and limit is not None and running >= limit:
+        kernel.refuse(f"the user already ran {limit} processes (quota)")
         raise WinError(ERROR_NOT_ENOUGH_QUOTA, f"the user already runs {limit} processes")
     if kernel.pool.free == 0:
         raise WinError(ERROR_NOT_ENOUGH_MEMORY, "no free frame for the new process")

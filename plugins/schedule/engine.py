@@ -49,11 +49,13 @@ class Setup:
     io_done_cost: int = 1
 
     def machine(self, time_limit: int | None = None) -> Machine:
-        # processes are few pages each and their number is the workload's
+        # processes are few pages each and their number is the workload's; the workload's
+        # own bounds (MAX_DEMAND, MAX_TABLE_TICKS) stand in for the runaway budgets
         return Machine(cpus=self.cpus, frames=1 << 24, switch_cost=self.switch_cost,
                        scheduler=self.policy, scheduler_options=dict(self.options),
                        io_issue_cost=self.io_issue_cost, io_done_cost=self.io_done_cost,
-                       limits=Limits(processes=None, time=time_limit))
+                       limits=Limits(processes=None, time=time_limit, instructions=None,
+                                     created=None, refused=None, events=None))
 
 
 #: The most CPU time jobs may ask for in all.  The run log grows with decisions (one
