@@ -111,15 +111,28 @@ def maybe_release_thread_id(kernel: Kernel, proc: Process) -> None:
             system(kernel).ids.free(thread.tid)
 
 
-def held_by(kernel: Kernel, proc: Process) -> list[str]:
-    """Who holds handles to ``proc`` or its thread: ``pid:handle`` entries, sorted."""
-    data = win(proc)
-    found = []
+#: Every open handle by the identity of its object: (rank, ``pid:handle``) pairs, ranked
+#: by holder pid, then handle table order.
+HandleIndex = dict[int, list[tuple[int, str]]]
+
+
+def handle_index(kernel: Kernel) -> HandleIndex:
+    """One pass over every handle table, so a list of all processes is not quadratic."""
+    index: HandleIndex = {}
+    rank = 0
     for pid in sorted(kernel.processes):
         for value, slot in kernel.processes[pid].resources:
-            if slot.obj is data.obj or slot.obj is data.thread:
-                found.append(f"{pid}:{value}")
-    return found
+            index.setdefault(id(slot.obj), []).append((rank, f"{pid}:{value}"))
+            rank += 1
+    return index
+
+
+def held_by(kernel: Kernel, proc: Process, index: HandleIndex | None = None) -> list[str]:
+    """Who holds handles to ``proc`` or its thread: ``pid:handle`` entries, by holder pid."""
+    data = win(proc)
+    index = handle_index(kernel) if index is None else index
+    entries = [*index.get(id(data.obj), ()), *index.get(id(data.thread), ())]
+    return [text for _, text in sorted(entries)]
 
 
 # --- waiting --------------------------------------------------------------------------

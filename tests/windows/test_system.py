@@ -163,6 +163,25 @@ def test_tasklist_prints_the_users_processes(win):
     assert not any(line.split()[0] == explorer for line in out[1:])  # no boot process
 
 
+def test_tasklist_reads_each_handle_table_once(win, monkeypatch):
+    # a list of n processes with the handles to each must not scan all tables per row
+    from osmodel.kernel.files import ResourceTable
+    from osmodel.platforms.windows import report
+
+    run = win({"main": "spawn child -> r1\n spawn child -> r2\n spawn child -> r3\n sleep 100",
+               "child": "sleep 200"}, until=60)
+    reads = []
+    original = ResourceTable.__iter__
+    monkeypatch.setattr(ResourceTable, "__iter__",
+                        lambda self: reads.append(self) or original(self))
+    lines = report.tasklist(run.kernel)
+    assert len(lines) == 1 + 4  # the header, main and its three children
+    assert len(reads) == len(run.kernel.processes)
+    main = run.proc("main")
+    child = run.proc("child")
+    assert f"{main.pid}:" in next(line for line in lines if line.split()[0] == str(child.pid))
+
+
 def test_a_unix_call_names_its_windows_equivalent(win):
     with pytest.raises(SourceError) as error:
         win({"main": "fork -> r1"})
