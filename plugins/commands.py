@@ -6,9 +6,7 @@ Registered through ``osmodel_commands`` like any third-party command.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from enum import StrEnum
@@ -25,6 +23,7 @@ from osmodel.kernel.render import chapter_lines, process_table, summary_lines, t
 from osmodel.kernel.report import build_report
 from osmodel.kernel.scenario import Scenario, load_scenario, loads_scenario
 from osmodel.kernel.simulation import Simulation, machine_for, simulate
+from osmodel.plugins.output import OutputError, OutputPath, Target, check_output, write_output
 
 
 class Format(StrEnum):
@@ -32,22 +31,29 @@ class Format(StrEnum):
     json = "json"
 
 
-def write_atomically(path: Path, lines: Iterable[str]) -> None:
-    """Write ``lines`` to ``path`` through a temporary file renamed when complete."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+def check_or_fail(option: str, path: OutputPath) -> None:
+    """Before a run: an output that cannot be written ends the command (exit 2)."""
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # what open() would have made, not mkstemp's 0600
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            for line in lines:
-                handle.write(line)
-                handle.write("\n")
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        check_output(option, path)
+    except OutputError as error:
+        raise fail(str(error)) from None
+
+
+def write_or_fail(option: str, path: OutputPath, lines: Iterable[str]) -> Target:
+    """Write an output file (see ``osmodel.plugins.output``); a failure ends the command."""
+    try:
+        return write_output(option, path, lines)
+    except OutputError as error:
+        raise fail(str(error)) from None
+
+
+def write_atomically(path: Path, lines: Iterable[str]) -> None:
+    """The old entry point, kept for ``schedule --trace`` until it calls ``write_output``:
+    the same writer, its error as the OSError callers of this one catch."""
+    try:
+        write_output("--trace", path, lines)
+    except OutputError as error:
+        raise OSError(error.errno or 0, error.reason) from error
 
 
 def jsonl(events: Iterable[Event]) -> Iterable[str]:
@@ -118,7 +124,7 @@ def perform(
     quantum: int | None = None,
     seed: int | None = None,
     until: int | None = None,
-    trace: Path | None = None,
+    trace: OutputPath | None = None,
     progress: bool = False,
 ) -> Simulation:
     """Run ``scenario`` to its end (or ``until``); every failure ends with exit status 2.
@@ -127,8 +133,8 @@ def perform(
     trace file, if asked for, is written whole or, after a plugin failure,
     with the events up to it.
     """
-    if trace is not None and not trace.parent.exists():
-        raise fail(f"--trace: directory {trace.parent} does not exist")
+    if trace is not None:
+        check_or_fail("--trace", trace)
     try:
         machine = machine_for(scenario, cpus=cpus, scheduler=scheduler, quantum=quantum)
         sim = simulate(scenario, platform=platform or state.platform, pm=state.pm,
@@ -145,13 +151,16 @@ def perform(
         sim.finish()
     except PluginError as error:
         if trace is not None:  # keep what was recorded up to the failure
-            write_atomically(trace, jsonl(sim.recorder.events))
+            try:
+                write_output("--trace", trace, jsonl(sim.recorder.events))
+            except OutputError as trace_error:
+                fail(str(trace_error))  # printed; the plugin's error below ends the command
         raise fail(str(error)) from None
     except OsmodelError as error:
         raise fail(str(error)) from None
     sim.kernel.settle()
     if trace is not None:
-        write_atomically(trace, jsonl(sim.recorder.events))
+        write_or_fail("--trace", trace, jsonl(sim.recorder.events))
     return sim
 
 
@@ -176,7 +185,8 @@ def osmodel_commands(app: typer.Typer) -> None:
         seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
         until: int | None = typer.Option(None, "--until", help="Stop at this simulated time."),
         fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
-        trace: Path | None = typer.Option(None, "--trace", help="Write events as JSON Lines."),
+        trace: str | None = typer.Option(None, "--trace", metavar="FILE", help="Write the "
+                                         "events to FILE as JSON Lines ('-': stdout)."),
         no_trace: bool = typer.Option(False, "--no-trace", help="Text: omit the event trace."),
     ) -> None:
         """Run a scenario and print its trace, process table and summary."""

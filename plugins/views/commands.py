@@ -7,7 +7,7 @@ the HTML page, the exporters) are imported by the commands that use them.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,12 +22,14 @@ from osmodel.kernel.scenario import Scenario
 from osmodel.kernel.simulation import Simulation
 from osmodel.plugins.commands import (
     Format,
+    check_or_fail,
     jsonl,
     load,
     perform,
     progress_if_terminal,
-    write_atomically,
+    write_or_fail,
 )
+from osmodel.plugins.output import Kind
 
 from .intervals import cpu_intervals
 from .timeline import gantt
@@ -145,13 +147,6 @@ def run_all(state: AppState, scenario: Scenario, names: Sequence[str], *,
     return runs
 
 
-def check_output(output: Path) -> None:
-    if output.is_dir():
-        raise fail(f"-o: {output} is a directory")
-    if not output.parent.exists():
-        raise fail(f"-o: directory {output.parent} does not exist")
-
-
 @hookimpl
 def osmodel_commands(app: typer.Typer) -> None:
     @app.command()
@@ -190,7 +185,8 @@ def osmodel_commands(app: typer.Typer) -> None:
         ctx: typer.Context,
         scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
         to: ExportFormat = typer.Option(..., "--to", help="jsonl, perfetto or dot."),
-        output: Path = typer.Option(..., "-o", "--output", help="The file to write."),
+        output: str = typer.Option(..., "-o", "--output", metavar="FILE",
+                                   help="The file to write ('-': stdout)."),
         platform: str | None = typer.Option(None, "--platform", help="Overrides the root one."),
         at: int | None = typer.Option(None, "--at", min=0, help="Simulated time to stop at."),
     ) -> None:
@@ -199,21 +195,20 @@ def osmodel_commands(app: typer.Typer) -> None:
         from .perfetto import chrome_trace
 
         state: AppState = ctx.obj
-        if not output.parent.exists():
-            raise fail(f"-o: directory {output.parent} does not exist")
+        check_or_fail("-o", output)
         sim = perform(state, load(scenario), platform=platform, until=at)
         kernel = sim.kernel
+        lines: Iterable[str]
         if to is ExportFormat.jsonl:
-            write_atomically(output, jsonl(sim.recorder.events))
+            lines = jsonl(sim.recorder.events)
         elif to is ExportFormat.perfetto:
             processes = [(p.pid, p.acct.created, p.name) for p in sim.processes()]
-            trace = chrome_trace(sim.recorder.events, processes, kernel.machine.cpus,
-                                 kernel.now, sim.platform)
-            write_atomically(output, [json.dumps(trace)])
+            lines = [json.dumps(chrome_trace(sim.recorder.events, processes,
+                                             kernel.machine.cpus, kernel.now, sim.platform))]
         else:
-            write_atomically(output, [process_graph(live_report_processes(sim),
-                                                    sim.platform).rstrip("\n")])
-        typer.echo(f"wrote {output} ({to.value})")
+            lines = [process_graph(live_report_processes(sim), sim.platform).rstrip("\n")]
+        if write_or_fail("-o", output, lines).kind is not Kind.stream:
+            typer.echo(f"wrote {output} ({to.value})")
 
     @app.command()
     def compare(
@@ -262,7 +257,8 @@ def osmodel_commands(app: typer.Typer) -> None:
         items: list[str] = typer.Argument(..., metavar="[PLATFORM]... SCENARIO",
                                           help="Platforms (or --platforms), then the "
                                           "scenario file (TOML)."),
-        output: Path = typer.Option(..., "-o", "--output", help="The HTML file to write."),
+        output: str = typer.Option(..., "-o", "--output", metavar="FILE",
+                                   help="The HTML file to write ('-': stdout)."),
         platforms: str | None = typer.Option(
             None, "--platforms", help="Comma-separated platforms (default: the root "
             "--platform, else the scenario's, else unix,windows)."),
@@ -277,7 +273,7 @@ def osmodel_commands(app: typer.Typer) -> None:
 
         state: AppState = ctx.obj
         names, path = split_targets(state, items, platforms)
-        check_output(output)
+        check_or_fail("-o", output)
         scenario = load(path)
         if names is None:
             chosen = state.platform or scenario.platform
@@ -289,8 +285,5 @@ def osmodel_commands(app: typer.Typer) -> None:
         found = differences(runs, subjects, platform_rules(state.pm, names))
         page = html_report(runs, subjects, found, scenario.title or str(path),
                            scenario.description)
-        try:
-            write_atomically(output, [page])
-        except OSError as error:
-            raise fail(f"cannot write {output}: {error.strerror or error}") from None
-        typer.echo(f"wrote {output} ({', '.join(names)})")
+        if write_or_fail("-o", output, [page]).kind is not Kind.stream:
+            typer.echo(f"wrote {output} ({', '.join(names)})")

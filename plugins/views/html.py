@@ -6,19 +6,25 @@ offline and anything that tried to fetch would be blocked and reported in the
 browser's console (the browser test checks the console is empty).  All text
 from scenarios and plugins goes through ``html.escape``.  No clock or random
 value is written, so the same runs give the same bytes.
+
+The page's size is bounded whatever the run: a timeline draws at most
+``MAX_BARS`` bars (above, it is sampled: each row shows what held at the
+middle tick of each column) and every list shows at most ``MAX_ROWS`` rows,
+each time with a visible note saying what was left out and where to find it
+all.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 from osmodel.kernel.render import chapter_lines, platform_columns, summary_lines
 
 from .compare import Difference, Life, Run, Snapshot, by_life, end_text, subjects_of
-from .intervals import cpu_intervals, state_intervals
+from .intervals import Interval, cpu_intervals, state_intervals
 
 #: Fill colours of the states every platform shares; a platform's own state gets
 #: one of PALETTE, chosen from its name, so it is the same on every page.
@@ -27,6 +33,17 @@ STATE_COLOURS = {"running": "#2e7d32", "ready": "#f2b01e", "blocked": "#4a7fc1",
                  "terminated": "#c8c8c8"}
 PALETTE = ("#00897b", "#6d4c41", "#d81b60", "#5e35b1", "#7cb342", "#fb8c00", "#546e7a",
            "#3949ab", "#c0ca33", "#8d6e63")
+#: The most bars (state and CPU intervals) one run's timeline draws.  Above it the
+#: chart is sampled, as ``osmodel schedule`` samples its Gantt above MAX_GANTT slices:
+#: each row shows what held at the middle tick of each column, equal neighbours merged.
+MAX_BARS = 20_000
+#: The most rows a list shows per run: processes in the timeline and in the table,
+#: boxes in a drawing and lines of the platform's own drawing, lines the programs
+#: printed, timeline events, and (side by side) processes and differences.
+MAX_ROWS = 500
+#: The fewest columns of a sampled timeline: MAX_ROWS processes and the machine's
+#: 1,024 CPUs at most, times this, stay under MAX_BARS.
+MIN_COLUMNS = 10
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
        "img-src data:")
 
@@ -57,6 +74,7 @@ ol.differences li { margin-bottom: .3rem; }
 svg text { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
        font-size: 11px; }
 details summary { cursor: pointer; color: var(--muted); }
+.note { background: #fff4e5; border-left: 3px solid #fb8c00; padding: .3rem .6rem; }
 """
 
 SCRIPT = """
@@ -122,52 +140,120 @@ def life_of(run: Run) -> dict[int, Life]:
 # --------------------------------------------------------------------------- SVG
 
 
-def timeline_svg(run: Run, clock: int | None = None) -> str:
+Bar = tuple[Interval, int, int]  # an interval, drawn from a start to an end
+
+
+def sampled(intervals: Sequence[Interval], clock: int, columns: int,
+            key: Callable[[Interval], Hashable]) -> list[Bar]:
+    """The interval holding at each column's middle tick, drawn over the whole column;
+    neighbouring columns whose intervals have the same ``key`` make one bar.
+
+    ``intervals`` are one row's, sorted and not overlapping, so one pass finds them.
+    """
+    bars: list[Bar] = []
+    at = 0
+    for column in range(columns):
+        start, end = column * clock // columns, (column + 1) * clock // columns
+        middle = (start + end) // 2
+        while at < len(intervals) and intervals[at].end <= middle:
+            at += 1
+        if start == end or at == len(intervals) or intervals[at].start > middle:
+            continue
+        hit = intervals[at]
+        if bars and bars[-1][2] == start and key(bars[-1][0]) == key(hit):
+            bars[-1] = (bars[-1][0], bars[-1][1], end)
+        else:
+            bars.append((hit, start, end))
+    return bars
+
+
+def note(text: str) -> str:
+    return f'<p class="note">{e(text)}</p>'
+
+
+def cut_note(shown: int, count: int, what: str, where: str) -> str:
+    """The note under a list cut to its first ``shown`` rows; empty when nothing was cut."""
+    if count <= shown:
+        return ""
+    return note(f"The first {shown:,} of {count:,} {what} are shown here (at most "
+                f"{MAX_ROWS:,} a list); {where}.")
+
+
+def timeline_svg(run: Run, clock: int | None = None,
+                 states: Sequence[Interval] | None = None) -> str:
     """States per process and what each CPU ran, with outside events as dashed lines.
 
     ``clock`` is the axis's end: the longest run's, so side-by-side charts share a scale.
+    ``states`` are ``states_of(run)``, if already known.  Above MAX_BARS bars, each row
+    is sampled.
     """
     events = run.sim.recorder.events
     clock = max(clock or run.sim.kernel.now, 1)
-    lives = run.lives
-    states = by_life(state_intervals(events, run.sim.kernel.now), lives, lambda i: i.who)
+    lives = run.lives[:MAX_ROWS]
+    # intervals go to lives by pid and time, so every life takes part (pids are reused)
+    rows = by_life(states_of(run) if states is None else states, run.lives, lambda i: i.who)
     cpus = cpu_intervals(events, run.sim.kernel.now)
-    running = by_life(cpus, lives, lambda i: int(i.what))
+    running = by_life(cpus, run.lives, lambda i: int(i.what))
     owner = {(i.who, i.start): index for index, ivs in running.items() for i in ivs}
     label_w = 12 + 7 * max([len(f"{life.pid} {life.name}") for life in lives] + [6])
     chart_w, row_h, top = 760, 18, 24
     ncpu = run.sim.kernel.machine.cpus
+    per_cpu: list[list[Interval]] = [[] for _ in range(ncpu)]
+    for interval in cpus:
+        per_cpu[interval.who].append(interval)
+    count = sum(len(rows.get(life.index, ())) for life in lives) + len(cpus)
+    columns = (max(MIN_COLUMNS, min(chart_w, MAX_BARS // (len(lives) + ncpu)))
+               if count > MAX_BARS else None)
+
+    def bars(intervals: Sequence[Interval], key: Callable[[Interval], Hashable]) -> list[Bar]:
+        if columns is None:
+            return [(i, i.start, i.end) for i in intervals]
+        return sampled(intervals, clock, columns, key)
+
+    outside = [event for event in events
+               if event.kind == "outside" and "result" not in event.info]
     height = top + row_h * (len(lives) + ncpu + 1) + 8
     width = label_w + chart_w + 10
     scale = chart_w / clock
+    sampling = " (sampled)" if columns is not None else ""
 
     def x(t: int) -> str:
         return _num(label_w + t * scale)
 
-    out = [f'<svg class="timeline" viewBox="0 0 {width} {height}" width="100%" '
-           f'role="img" aria-label="{e(run.platform)} timeline" '
-           f'xmlns="http://www.w3.org/2000/svg">']
+    out = []
+    if columns is not None:
+        out.append(note(
+            f"This run has {count:,} bars, more than a timeline draws ({MAX_BARS:,}): each "
+            f"row shows what held at the middle tick of each of {columns} columns "
+            f"(one column = about {-(-clock // columns):,} ticks), so short states may not "
+            "show. `osmodel export --to perfetto` has every interval."))
+    out.append(cut_note(len(lives), len(run.lives), "processes", "`osmodel run --format "
+                        "json` lists them all"))
+    out.append(cut_note(MAX_ROWS, len(outside), "timeline events", "the scenario lists them "
+                        "all"))
+    out.append(f'<svg class="timeline" viewBox="0 0 {width} {height}" width="100%" '
+               f'role="img" aria-label="{e(run.platform)} timeline" '
+               f'xmlns="http://www.w3.org/2000/svg">')
     step = _tick_step(clock)
     for t in range(0, clock + 1, step):
         out.append(f'<line x1="{x(t)}" y1="{top - 6}" x2="{x(t)}" y2="{height - 8}" '
                    f'stroke="#e3e6ea"/><text x="{x(t)}" y="{top - 10}" '
                    f'text-anchor="middle" fill="#5f6368">{t}</text>')
-    for event in events:
-        if event.kind == "outside" and "result" not in event.info:
-            what = {k: v for k, v in event.info.items() if v not in (None, False, "")}
-            kind = str(what.pop("event", "event"))
-            detail = " ".join(f"{k}={v}" for k, v in what.items())
-            out.append(f'<line x1="{x(event.time)}" y1="{top - 4}" x2="{x(event.time)}" '
-                       f'y2="{height - 8}" stroke="#c0392b" stroke-dasharray="3 3">'
-                       f'<title>{e(f"{event.time}: {kind} {detail}".rstrip())}</title></line>')
+    for event in outside[:MAX_ROWS]:
+        what = {k: v for k, v in event.info.items() if v not in (None, False, "")}
+        kind = str(what.pop("event", "event"))
+        detail = " ".join(f"{k}={v}" for k, v in what.items())
+        out.append(f'<line x1="{x(event.time)}" y1="{top - 4}" x2="{x(event.time)}" '
+                   f'y2="{height - 8}" stroke="#c0392b" stroke-dasharray="3 3">'
+                   f'<title>{e(f"{event.time}: {kind} {detail}".rstrip())}</title></line>')
     for row, life in enumerate(lives):
         y = top + row * row_h
         out.append(f'<text x="4" y="{y + 12}" data-proc="{life.index}">'
                    f'{e(f"{life.pid} {life.name}")}</text>')
-        for interval in states.get(life.index, ()):
-            tip = f"{life.pid} {life.name}: {interval.what} from {interval.start} to {interval.end}"
-            out.append(f'<rect x="{x(interval.start)}" y="{y + 2}" '
-                       f'width="{_num(max((interval.end - interval.start) * scale, 0.5))}" '
+        for interval, start, end in bars(rows.get(life.index, ()), lambda i: i.what):
+            tip = f"{life.pid} {life.name}: {interval.what} from {start} to {end}{sampling}"
+            out.append(f'<rect x="{x(start)}" y="{y + 2}" '
+                       f'width="{_num(max((end - start) * scale, 0.5))}" '
                        f'height="{row_h - 5}" fill="{state_colour(interval.what)}" '
                        f'data-proc="{life.index}" data-state="{e(interval.what)}">'
                        f'<title>{e(tip)}</title></rect>')
@@ -175,22 +261,23 @@ def timeline_svg(run: Run, clock: int | None = None) -> str:
     for cpu in range(ncpu):
         y = base + cpu * row_h
         out.append(f'<text x="4" y="{y + 12}">cpu{cpu}</text>')
-        for interval in (i for i in cpus if i.who == cpu):
+        for interval, start, end in bars(per_cpu[cpu],
+                                         lambda i: owner.get((i.who, i.start), i.what)):
             index = owner.get((interval.who, interval.start))
-            ran = lives[index] if index is not None else None
+            ran = run.lives[index] if index is not None else None
             name = f"{ran.pid} {ran.name}" if ran is not None else interval.what
             colour = PALETTE[(index or 0) % len(PALETTE)]
-            span = (interval.end - interval.start) * scale
-            tip = f"cpu{cpu}: {name} from {interval.start} to {interval.end}"
-            proc = f' data-proc="{index}"' if index is not None else ""
-            out.append(f'<rect x="{x(interval.start)}" y="{y + 2}" width="{_num(max(span, 0.5))}"'
+            span = (end - start) * scale
+            tip = f"cpu{cpu}: {name} from {start} to {end}{sampling}"
+            proc = f' data-proc="{index}"' if index is not None and index < MAX_ROWS else ""
+            out.append(f'<rect x="{x(start)}" y="{y + 2}" width="{_num(max(span, 0.5))}"'
                        f' height="{row_h - 5}" fill="{colour}"{proc}><title>{e(tip)}</title>'
                        '</rect>')
             if span > 7 * len(interval.what) + 4:
-                out.append(f'<text x="{_num(label_w + interval.start * scale + 2)}" '
+                out.append(f'<text x="{_num(label_w + start * scale + 2)}" '
                            f'y="{y + 12}" fill="#fff">{e(interval.what)}</text>')
     out.append("</svg>")
-    return "\n".join(out)
+    return "\n".join(part for part in out if part)
 
 
 def structure_svg(run: Run, shot: Snapshot) -> str:
@@ -305,8 +392,8 @@ def _describe(proc: Mapping[str, Any]) -> str:
 
 
 def process_table(run: Run) -> str:
-    """Every process of the run; extra columns are the platform's scalar fields."""
-    processes = run.report["processes"]
+    """The run's processes (the first MAX_ROWS); extra columns are the platform's fields."""
+    processes = run.report["processes"][:MAX_ROWS]
     extra = platform_columns(processes)
     heads = ["PID", "NAME", "STATE", "CAUSE", "CREATOR", "PARENT", *[x.upper() for x in extra],
              "END", "CPU", "RESPONSE", "TURNAROUND", "WAIT"]
@@ -324,7 +411,9 @@ def process_table(run: Run) -> str:
                                             for c in cells) + "</tr>")
     head = "".join(f"<th>{e(h)}</th>" for h in heads)
     return (f'<div class="scroll"><table class="processes"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+            f'<tbody>{"".join(rows)}</tbody></table></div>'
+            + cut_note(len(processes), len(run.report["processes"]), "processes",
+                       "`osmodel run --format json` lists them all"))
 
 
 def _table(heads: Sequence[str], rows: Sequence[Sequence[Any]], cls: str) -> str:
@@ -334,11 +423,16 @@ def _table(heads: Sequence[str], rows: Sequence[Sequence[Any]], cls: str) -> str
             f"<tbody>{body}</tbody></table></div>")
 
 
-def legend(runs: Sequence[Run]) -> str:
+def states_of(run: Run) -> list[Interval]:
+    """Every process's state intervals: computed once a page, as a long run has millions."""
+    return state_intervals(run.sim.recorder.events, run.sim.kernel.now)
+
+
+def legend(states: Sequence[Sequence[Interval]]) -> str:
     """The colour of every state any run entered, the platforms' own states included."""
     seen = list(STATE_COLOURS)
-    for run in runs:
-        for interval in state_intervals(run.sim.recorder.events, run.sim.kernel.now):
+    for intervals in states:
+        for interval in intervals:
             if interval.what not in seen:
                 seen.append(interval.what)
     return '<p class="legend">' + "".join(
@@ -349,7 +443,8 @@ def legend(runs: Sequence[Run]) -> str:
 # -------------------------------------------------------------------------- page
 
 
-def run_section(run: Run, clock: int | None = None) -> str:
+def run_section(run: Run, clock: int | None = None,
+                states: Sequence[Interval] | None = None) -> str:
     """One platform: summary, timeline, structure at each chosen time, process table."""
     report = run.report
     parts = [f'<section class="run" data-run="{e(run.platform)}" '
@@ -358,24 +453,34 @@ def run_section(run: Run, clock: int | None = None) -> str:
              f'<p class="muted">clock {report["clock"]} ticks, seed {report["seed"]}, '
              f'{report["machine"]["cpus"]} CPU(s), scheduler {e(report["machine"]["scheduler"])}'
              + (f'; stopped: {e(report["stopped"])}' if report.get("stopped") else "") + "</p>",
-             "<h3>Timeline</h3>", timeline_svg(run, clock)]
+             "<h3>Timeline</h3>", timeline_svg(run, clock, states)]
     for shot in run.snapshots:
-        parts += [f'<h3 data-time="{shot.time}">Structure at time {shot.time}</h3>',
-                  structure_svg(run, shot)]
+        parts.append(f'<h3 data-time="{shot.time}">Structure at time {shot.time}</h3>')
+        everything = f"`osmodel tree --at {shot.time}` draws them all"
+        if len(shot.processes) > MAX_ROWS:
+            parts.append(note(f"{len(shot.processes):,} processes at time {shot.time}, more "
+                              f"than a drawing shows ({MAX_ROWS:,}): {everything}."))
+        else:
+            parts.append(structure_svg(run, shot))
         if shot.structure:
-            parts.append("<details><summary>as the platform draws it</summary><pre>"
-                         + e("\n".join(shot.structure)) + "</pre></details>")
+            parts += ["<details><summary>as the platform draws it</summary><pre>"
+                      + e("\n".join(shot.structure[:MAX_ROWS])) + "</pre></details>",
+                      cut_note(MAX_ROWS, len(shot.structure), "lines of that drawing",
+                               everything)]
     parts += ["<h3>Processes</h3>", process_table(run),
               "<h3>Summary</h3>", "<pre>" + e("\n".join(summary_lines(report))) + "</pre>",
               "<h3>The chapter in this run</h3>", "<ul>" + "".join(
                   f"<li>{e(line)}</li>" for line in chapter_lines(report, run.sim.recorder.events))
               + "</ul>"]
     if report["output"]:
-        lines = [f"{o['time']:>6}  {o['pid']:>5}  {o['text']}" for o in report["output"]]
-        parts.append("<details><summary>what the programs printed</summary><pre>"
-                     + e("\n".join(lines)) + "</pre></details>")
+        lines = [f"{o['time']:>6}  {o['pid']:>5}  {o['text']}"
+                 for o in report["output"][:MAX_ROWS]]
+        parts += ["<details><summary>what the programs printed</summary><pre>"
+                  + e("\n".join(lines)) + "</pre></details>",
+                  cut_note(MAX_ROWS, len(report["output"]), "lines printed",
+                           "`osmodel run` prints them all")]
     parts.append("</section>")
-    return "\n".join(parts)
+    return "\n".join(part for part in parts if part)
 
 
 def comparison_section(runs: Sequence[Run], subjects: Sequence[str],
@@ -384,22 +489,25 @@ def comparison_section(runs: Sequence[Run], subjects: Sequence[str],
     names = [run.platform for run in runs]
     per_run = [subjects_of(run) for run in runs]
     rows = [[s, *[(f"{lives[s].pid}: {end_text(lives[s].entry)}" if s in lives else "-")
-                  for lives in per_run]] for s in subjects]
+                  for lives in per_run]] for s in subjects[:MAX_ROWS]]
     memory_keys = (("copy-on-write shares", "cow_shares"), ("copy-on-write faults", "cow_faults"),
                    ("pages copied", "pages_copied"), ("frames in use at the peak", "frames_peak"))
     memory = [[label, *[run.report["summary"]["memory"][key] for run in runs]]
               for label, key in memory_keys]
     items = "".join(f'<li data-kind="{e(d.kind)}"><div>{e(d.text)}</div>'
-                    f'<div class="rule">rule: {e(d.rule)}</div></li>' for d in found)
-    return "\n".join([
+                    f'<div class="rule">rule: {e(d.rule)}</div></li>' for d in found[:MAX_ROWS])
+    everything = "`osmodel compare` lists them all"
+    return "\n".join(part for part in [
         '<section id="comparison">', "<h2>Side by side</h2>",
         "<h3>How each process ended, as its platform reports it (pid: end)</h3>",
         _table(["process", *names], rows, "ends"),
+        cut_note(MAX_ROWS, len(subjects), "processes", everything),
         "<h3>Memory</h3>", _table(["", *names], memory, "memory"),
         "<h3>What differed, and the rule behind each</h3>",
         f'<ol class="differences">{items}</ol>' if found
         else "<p>No differences: every process ended the same way on every platform.</p>",
-        "</section>"])
+        cut_note(MAX_ROWS, len(found), "differences", everything),
+        "</section>"] if part)
 
 
 def html_report(runs: Sequence[Run], subjects: Sequence[str], found: Sequence[Difference],
@@ -418,11 +526,13 @@ def html_report(runs: Sequence[Run], subjects: Sequence[str], found: Sequence[Di
     ]
     if description:
         page.append(f"<p>{e(description.strip())}</p>")
-    page += ["</header>", legend(runs)]
+    states = [states_of(run) for run in runs]
+    page += ["</header>", legend(states)]
     if len(runs) > 1:
         page.append(comparison_section(runs, subjects, found))
     page.append(f'<div class="runs" style="--columns:{len(runs)}">')
     clock = max(run.sim.kernel.now for run in runs)
-    page += [run_section(run, clock) for run in runs]
+    page += [run_section(run, clock, intervals) for run, intervals in zip(runs, states,
+                                                                          strict=True)]
     page += ["</div>", f"<script>{SCRIPT}</script>", "</body>", "</html>"]
     return "\n".join(page)
