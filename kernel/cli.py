@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import typer
 from attrs import define
+from typer.core import TyperGroup
 
 from .errors import OsmodelError
+from .hookcalls import call
 from .manager import PluginManager, make_plugin_manager
 
 EXIT_USAGE = 2
@@ -74,8 +77,19 @@ def with_default_command(argv: Sequence[str]) -> list[str]:
     return args
 
 
+class _Commands(TyperGroup):
+    """The root group: an OsmodelError escaping any command is its one-line error, exit 2."""
+
+    def invoke(self, ctx: Any) -> Any:  # click's Context, vendored by some typer releases
+        try:
+            return super().invoke(ctx)
+        except OsmodelError as error:
+            raise fail(str(error)) from None
+
+
 def build_app(pm: PluginManager) -> typer.Typer:
     app = typer.Typer(
+        cls=_Commands,
         name="osmodel",
         help="A model of how operating systems create, run, schedule, arrange and end "
         "processes. Run with --platform NAME and no command for that platform's demo.",
@@ -101,7 +115,7 @@ def build_app(pm: PluginManager) -> typer.Typer:
         if ctx.invoked_subcommand is None:
             typer.echo(ctx.get_help())
 
-    pm.hook.osmodel_commands(app=app)
+    call(pm, "osmodel_commands", app=app)
     return app
 
 
@@ -115,5 +129,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(EXIT_USAGE) from None
     for warning in pm.warnings:
         typer.echo(f"osmodel: warning: {warning}", err=True)
-    app = build_app(pm)
+    try:
+        app = build_app(pm)
+    except OsmodelError as error:
+        typer.echo(f"osmodel: error: {error}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    except Exception as error:  # a plugin's osmodel_commands raised: name it
+        failure = pm.failure(error)
+        if failure is None:
+            raise
+        typer.echo(f"osmodel: error: {failure}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
     app(args=with_default_command(args), prog_name="osmodel")
