@@ -314,6 +314,8 @@ def make_plugin_manager(
     warning in ``pm.warnings`` and the rest goes on.  TRACE_HOOKS_ENV on
     traces every hook call from the first.
     """
+    for value in plugins:
+        check_plugin_option(value)
     if autoload is None:
         autoload = not env_flag(DISABLE_AUTOLOAD_ENV)
     pm = PluginManager()
@@ -344,3 +346,11 @@ def make_plugin_manager(
         raise failure from error
     pm.check_hooks()
     return pm
+
+
+def check_plugin_option(value: str) -> None:
+    """A ``-p`` value names a module, or a plugin after ``no:``."""
+    if not value.strip():
+        raise ConfigError(f"-p {value!r}: an empty value (expected -p MODULE or -p no:NAME)")
+    if value.startswith("no:") and not value[3:].strip():
+        raise ConfigError(f"-p {value!r}: no plugin name after no: (expected -p no:NAME)")
