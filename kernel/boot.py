@@ -8,11 +8,14 @@ initialise the system.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+import pluggy
 
 from .errors import ConfigError, PluginError
 from .events import TraceSink
+from .hookcalls import call, collect
 from .isa import CORE_OPS
 from .kernel import Kernel
 from .link import Linker, OpSpec
@@ -31,13 +34,12 @@ T = TypeVar("T")
 def _registry(pm: PluginManager, hook: str, what: str) -> dict[str, tuple[T, str]]:
     """Merge the name -> object mappings that plugins return, refusing duplicates."""
     found: dict[str, tuple[T, str]] = {}
-    for impl in reversed(getattr(pm.hook, hook).get_hookimpls()):
-        offered: Mapping[str, T] | None = impl.function()
-        for name, obj in (offered or {}).items():
+    for plugin, offered in collect(pm, hook):
+        for name, obj in offered.items():
             if name in found:
-                raise PluginError(impl.plugin_name, f"{what} {name!r} is also offered by "
-                                  f"plugin {found[name][1]!r}", hook=hook)
-            found[name] = (obj, impl.plugin_name)
+                raise PluginError(pm.label(plugin), f"{what} {name!r} is also offered by "
+                                  f"plugin {pm.label(found[name][1])!r}", hook=hook)
+            found[name] = (obj, plugin)
     return found
 
 
@@ -61,10 +63,6 @@ def _choose(kind: str, name: str, choices: Mapping[str, T]) -> T:
     return choices[name]
 
 
-def _collect(results: Iterable[Any]) -> list[Any]:
-    return [item for result in results if result for item in result]
-
-
 def boot(
     machine: Machine,
     platform: str,
@@ -82,15 +80,34 @@ def boot(
     run one platform after another.
     """
     kernel = Kernel(machine, pm=pm, programs=programs, seed=seed)
-    cls = _choose("platform", platform, platforms(pm))
+    offered: dict[str, tuple[type[Platform], str]] = _registry(pm, "osmodel_platforms",
+                                                               "platform")
+    cls, owner = _choose("platform", platform, offered)
     kernel.platform = cls(kernel)
-    pm.register(kernel.platform, name=f"platform:{platform}")
     try:
+        _register_platform(pm, kernel.platform, platform, owner)
         _configure(kernel, machine, platform, pm, sinks, before_boot)
     except BaseException:
         kernel.close()
         raise
     return kernel
+
+
+def _register_platform(pm: PluginManager, instance: Platform, name: str, owner: str) -> None:
+    """Register the run's platform instance; its hook methods are checked like a plugin's,
+    and a bad one is blamed on the plugin that offered the platform."""
+    plugin = f"platform:{name}"
+    where = f"platform {name} ({type(instance).__name__})"
+    try:
+        pm.register(instance, name=plugin)
+    except pluggy.PluginValidationError as error:
+        raise PluginError(pm.label(owner), f"{where}: bad hook implementation: {error}",
+                          ) from error
+    for unknown, hook in pm.unknown_hooks():
+        if unknown == plugin:
+            wrong = pm.unknown_hook_error(plugin, hook)
+            raise PluginError(pm.label(owner), f"{where}: {wrong.message}")
+    pm.check_hooks()  # plugins registered since the manager was made (tests register some)
 
 
 def _configure(kernel: Kernel, machine: Machine, platform: str, pm: PluginManager,
@@ -100,17 +117,19 @@ def _configure(kernel: Kernel, machine: Machine, platform: str, pm: PluginManage
     kernel._preemptive = bool(getattr(kernel.scheduler, "preemptive", False))
     ops: dict[str, OpSpec] = {spec.name: spec for spec in CORE_OPS}
     ops.update(kernel.platform.syscalls())
-    for extra in pm.hook.osmodel_syscalls(kernel=kernel, platform=platform):
-        ops.update(extra or {})
+    for _, extra in collect(pm, "osmodel_syscalls", kernel=kernel, platform=platform):
+        ops.update(extra)
     kernel.ops = ops
     kernel.linker = Linker(ops, kernel.platform.constants(), kernel.programs, platform=platform,
                            equivalents=kernel.platform.equivalents())
     for program in kernel.programs.values():
         kernel.linker.check(program)
-    kernel.sinks = (*sinks, *_collect(pm.hook.osmodel_trace_sinks(kernel=kernel)))
+    kernel.sinks = (*sinks, *(sink for _, offered in collect(pm, "osmodel_trace_sinks",
+                                                               kernel=kernel)
+                              for sink in offered))
     for hook in ANNOUNCEMENTS:
         kernel._announce[hook] = bool(getattr(pm.hook, hook).get_hookimpls())
-    pm.hook.osmodel_configure(kernel=kernel)
+    call(pm, "osmodel_configure", kernel=kernel)
     if before_boot is not None:
         before_boot(kernel)
-    pm.hook.osmodel_boot(kernel=kernel)
+    call(pm, "osmodel_boot", kernel=kernel)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import typer
 from attrs import define
+from typer.core import TyperGroup
 
 from .errors import OsmodelError
+from .hookcalls import call
 from .manager import PluginManager, make_plugin_manager
 
 EXIT_USAGE = 2
@@ -42,40 +45,80 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
-def plugin_options(argv: Sequence[str]) -> list[str]:
-    """The values of every ``-p VALUE`` / ``-pVALUE`` / ``--plugin VALUE`` in ``argv``."""
-    values: list[str] = []
+#: Root options that take a value (``--platform unix``, ``-p mod``, ``--plugin=mod``).
+_VALUED = ("--platform", "-p", "--plugin")
+
+
+def root_options(argv: Sequence[str]) -> tuple[list[tuple[str, str | None]], bool]:
+    """The options before the command as click reads them, ``(option, value)`` (a value
+    missing at the end is None), and whether a command follows them."""
+    found: list[tuple[str, str | None]] = []
     args = iter(argv)
     for arg in args:
-        if arg in ("-p", "--plugin"):
-            value = next(args, None)
-            if value is not None:
-                values.append(value)
-        elif arg.startswith("--plugin="):
-            values.append(arg.split("=", 1)[1])
-        elif arg.startswith("-p") and len(arg) > 2:
-            values.append(arg[2:])
-    return values
+        name, equals, value = arg.partition("=")
+        if arg in _VALUED:
+            found.append((arg, next(args, None)))
+        elif equals and name in _VALUED and name.startswith("--"):
+            found.append((name, value))
+        elif arg.startswith("-p") and len(arg) > 2 and not arg.startswith("--"):
+            found.append(("-p", arg[2:]))
+        elif not arg.startswith("-"):
+            return found, True
+        else:
+            found.append((arg, None))
+    return found, False
+
+
+def plugin_options(argv: Sequence[str]) -> list[str]:
+    """The values of every ``-p VALUE`` / ``-pVALUE`` / ``--plugin VALUE`` before the command
+    (after it, ``-p`` is not the root option, and click says so)."""
+    options, _ = root_options(argv)
+    return [value for name, value in options if name in ("-p", "--plugin") and value is not None]
 
 
 def with_default_command(argv: Sequence[str]) -> list[str]:
-    """``osmodel --platform NAME`` with no command means ``osmodel --platform NAME demo``."""
-    args = list(argv)
-    rest = iter(args)
-    for arg in rest:
-        if arg in ("--platform", "-p", "--plugin"):
-            next(rest, None)
-        elif not arg.startswith("-"):
-            return args  # a command was given
-        elif arg in ("--help", "--version"):
-            return args
-    if any(a == "--platform" or a.startswith("--platform=") for a in args):
-        args.append("demo")
-    return args
+    """``osmodel --platform NAME`` with no command means ``osmodel --platform NAME demo``.
+
+    Not without a NAME: click then says ``--platform`` needs one (exit 2)."""
+    options, command = root_options(argv)
+    names = {name for name, _ in options}
+    wanted = any(name == "--platform" and value is not None for name, value in options)
+    if command or not wanted or names & {"--help", "--version"}:
+        return list(argv)
+    return [*argv, "demo"]
+
+
+def not_empty(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    """Option callback: a name given must not be empty (``--platform ""`` is a mistake, not
+    "no platform")."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("an empty name (see `osmodel plugins` for the installed ones)")
+    return value
+
+
+def platform_option(help: str) -> Any:
+    """``--platform NAME`` for a command: not empty when given."""
+    return typer.Option(None, "--platform", help=help, callback=not_empty)
+
+
+def time_option(default: Any, *names: str, help: str) -> Any:
+    """An option giving a simulated time (``--until``, ``--at``): a tick count, at least 0."""
+    return typer.Option(default, *names, min=0, help=help)
+
+
+class _Commands(TyperGroup):
+    """The root group: an OsmodelError escaping any command is its one-line error, exit 2."""
+
+    def invoke(self, ctx: Any) -> Any:  # click's Context, vendored by some typer releases
+        try:
+            return super().invoke(ctx)
+        except OsmodelError as error:
+            raise fail(str(error)) from None
 
 
 def build_app(pm: PluginManager) -> typer.Typer:
     app = typer.Typer(
+        cls=_Commands,
         name="osmodel",
         help="A model of how operating systems create, run, schedule, arrange and end "
         "processes. Run with --platform NAME and no command for that platform's demo.",
@@ -88,8 +131,7 @@ def build_app(pm: PluginManager) -> typer.Typer:
     @app.callback(invoke_without_command=True)
     def root(
         ctx: typer.Context,
-        platform: str | None = typer.Option(
-            None, "--platform", help="The platform to boot (see `osmodel plugins`)."),
+        platform: str | None = platform_option("The platform to boot (see `osmodel plugins`)."),
         plugin: list[str] = typer.Option(
             [], "-p", "--plugin", help="Load a plugin module, or block one with no:NAME."),
         version: bool = typer.Option(False, "--version", help="Print the version and exit."),
@@ -101,7 +143,7 @@ def build_app(pm: PluginManager) -> typer.Typer:
         if ctx.invoked_subcommand is None:
             typer.echo(ctx.get_help())
 
-    pm.hook.osmodel_commands(app=app)
+    call(pm, "osmodel_commands", app=app)
     return app
 
 
@@ -115,5 +157,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(EXIT_USAGE) from None
     for warning in pm.warnings:
         typer.echo(f"osmodel: warning: {warning}", err=True)
-    app = build_app(pm)
+    try:
+        app = build_app(pm)
+    except OsmodelError as error:
+        typer.echo(f"osmodel: error: {error}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    except Exception as error:  # a plugin's osmodel_commands raised: name it
+        failure = pm.failure(error)
+        if failure is None:
+            raise
+        typer.echo(f"osmodel: error: {failure}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
     app(args=with_default_command(args), prog_name="osmodel")

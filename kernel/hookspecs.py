@@ -5,6 +5,8 @@ hierarchy and reporting.  Each docstring names every parameter and says what
 the return value means; hooks marked *first result* stop at the first
 implementation that returns something other than None, and the built-in
 implementations of those are ``trylast`` so that a third-party plugin wins.
+Each answer is checked against its docstring where osmodel collects it
+(``EXPECTED`` in kernel/hookcalls.py), and a wrong one names its plugin.
 
 Plugins implement hooks with ``osmodel.kernel.hookimpl``; a platform writes
 its implementations as methods of its `Platform` subclass, and they take part

@@ -12,20 +12,23 @@ command's engine) is imported then, inside the function or through
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
+import reprlib
 import sys
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib.machinery import PathFinder
 from types import ModuleType, TracebackType
 from typing import Any
 
 import pluggy
 from attrs import frozen
+from pluggy import HookImpl
 
 from . import hookspecs
-from .errors import PluginError
+from .errors import ConfigError, PluginError
 
 #: Modules registered in every run unless blocked with ``-p no:NAME``.
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
@@ -45,9 +48,26 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("views", "osmodel.plugins.views.commands"),
     ("schedule", "osmodel.plugins.schedule"),
 )
-#: Set to any non-empty value to skip the ``osmodel`` entry-point group.
+#: Set to 1 (true, yes, on) to skip the ``osmodel`` entry-point group; 0 (false, no, off)
+#: or empty loads it.  Unlike PYTEST_DISABLE_PLUGIN_AUTOLOAD, where any value disables,
+#: ``=0`` does what it says, and a value that is neither is an error.
 DISABLE_AUTOLOAD_ENV = "OSMODEL_DISABLE_PLUGIN_AUTOLOAD"
+#: Set to 1 to write every hook call (hook, plugins, arguments, result) to stderr.
+TRACE_HOOKS_ENV = "OSMODEL_TRACE_HOOKS"
 ENTRY_POINT_GROUP = "osmodel"
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+
+def env_flag(name: str) -> bool:
+    """An on/off environment variable: 1/true/yes/on or 0/false/no/off (any case), unset off."""
+    value = os.environ.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name}={os.environ[name][:40]!r}: expected 1 (true, yes, on) or "
+                      "0 (false, no, off)")
 
 
 @frozen
@@ -144,6 +164,9 @@ class PluginManager(pluggy.PluginManager):
         self.add_hookspecs(hookspecs)
         self.origins: dict[str, Origin] = {}
         self.warnings: list[str] = []
+        #: Hook calls are written to stderr (`trace_hooks`): callers that would call an
+        #: implementation directly for speed go through pluggy instead, so none is missed.
+        self.tracing = False
 
     def register_origin(self, plugin: object, origin: Origin) -> None:
         try:
@@ -155,6 +178,11 @@ class PluginManager(pluggy.PluginManager):
     @staticmethod
     def _label(origin: Origin) -> str:
         return f"{origin.name} from {origin.distribution}" if origin.distribution else origin.name
+
+    def label(self, name: str) -> str:
+        """How errors name the plugin registered as ``name`` (with its distribution)."""
+        origin = self.origins.get(name)
+        return self._label(origin) if origin else name
 
     def load_module(self, origin: Origin, *, strict: bool) -> None:
         """Import and register a plugin module; a failure is an error or a warning."""
@@ -175,6 +203,63 @@ class PluginManager(pluggy.PluginManager):
             if strict:
                 raise
             self.warnings.append(str(error))
+
+    def unknown_hooks(self) -> list[tuple[str, str]]:
+        """(plugin, hook) for each implementation of a hook no specification declares.
+
+        A misspelt hook is never called, so the plugin would quietly do less
+        than its author thinks; ``optionalhook=True`` implementations (for a
+        hook another plugin may add) are let through, as pluggy's
+        ``check_pending`` does.
+        """
+        found = []
+        for name, caller in vars(self.hook).items():
+            if name.startswith("_") or caller.has_spec():
+                continue
+            found += [(impl.plugin_name, name) for impl in caller.get_hookimpls()
+                      if not impl.optionalhook]
+        return sorted(found)
+
+    def unknown_hook_error(self, plugin: str, hook: str) -> PluginError:
+        known = [name for name, caller in vars(self.hook).items()
+                 if not name.startswith("_") and caller.has_spec()]
+        close = difflib.get_close_matches(hook, known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        return PluginError(self.label(plugin), f"{hook} is not a hook{hint}")
+
+    def check_hooks(self) -> None:
+        """Every implementation names a known hook: an entry point that does not is left out
+        with a warning (as one that fails to import), any other plugin is an error."""
+        for plugin, hook in self.unknown_hooks():
+            error = self.unknown_hook_error(plugin, hook)
+            origin = self.origins.get(plugin)
+            if origin is None or origin.kind != "entry point":
+                raise error
+            if self.has_plugin(plugin):
+                self.unregister(name=plugin)
+                self.warnings.append(f"{error}; left out")
+
+    def trace_hooks(self, write: Callable[[str], object] | None = None) -> None:
+        """Write every hook call from now on: the hook and the plugins it calls, its
+        arguments, then what it returned (by default to stderr, for plugin authors)."""
+        self.trace.root.setwriter(write or (lambda text: sys.stderr.write(text)))
+        hooktrace = self.trace.root.get("hook")
+
+        def before(hook: str, impls: Sequence[HookImpl], kwargs: Mapping[str, Any]) -> None:
+            hooktrace.root.indent += 1
+            called = ", ".join(impl.plugin_name for impl in reversed(impls)) or "nobody"
+            hooktrace(hook, "->", called, kwargs)
+
+        def after(outcome: pluggy.Result[Any], hook: str, impls: Sequence[HookImpl],
+                  kwargs: Mapping[str, Any]) -> None:
+            if outcome.exception is None:
+                hooktrace("finish", hook, "-->", reprlib.repr(outcome.get_result()))
+            else:
+                hooktrace("raised", hook, "-->", type(outcome.exception).__name__)
+            hooktrace.root.indent -= 1
+
+        self.add_hookcall_monitoring(before, after)
+        self.tracing = True
 
     def plugin_name_for(self, module_name: str) -> str | None:
         for name, plugin in self.list_name_plugin():
@@ -200,10 +285,18 @@ class PluginManager(pluggy.PluginManager):
             plugin_name = owners.get(module) or next(
                 (name for prefix, name in packages if module.startswith(prefix)), None)
             if plugin_name is not None:
-                origin = self.origins.get(plugin_name)
-                label = self._label(origin) if origin else plugin_name
-                return label, frame.f_code.co_name
+                return self.label(plugin_name), frame.f_code.co_name
         return None
+
+    def failure(self, error: Exception, *, time: int | None = None,
+                pid: int | None = None) -> PluginError | None:
+        """``error`` as the PluginError that names the plugin it came from, if it did."""
+        blamed = self.blame(error)
+        if blamed is None:
+            return None
+        plugin, function = blamed
+        return PluginError(plugin, f"{type(error).__name__}: {error}", hook=function,
+                           time=time, pid=pid)
 
 
 def make_plugin_manager(
@@ -217,17 +310,22 @@ def make_plugin_manager(
     ``plugins`` holds the ``-p`` values: a module to load (``-p mypkg.tracer``)
     or ``no:NAME`` to block a plugin by name.  Entry points load unless
     ``autoload`` is False or the environment variable DISABLE_AUTOLOAD_ENV is
-    set.  A failing ``-p`` module is an error; a failing entry point is a
-    warning in ``pm.warnings`` and the rest goes on.
+    on.  A failing ``-p`` module is an error; a failing entry point is a
+    warning in ``pm.warnings`` and the rest goes on.  TRACE_HOOKS_ENV on
+    traces every hook call from the first.
     """
+    for value in plugins:
+        check_plugin_option(value)
+    if autoload is None:
+        autoload = not env_flag(DISABLE_AUTOLOAD_ENV)
     pm = PluginManager()
+    if env_flag(TRACE_HOOKS_ENV):
+        pm.trace_hooks()
     for value in plugins:
         if value.startswith("no:"):
             pm.set_blocked(value[3:])
     for name, module in builtins:
         pm.load_module(Origin(name, "built-in", module), strict=True)
-    if autoload is None:
-        autoload = not os.environ.get(DISABLE_AUTOLOAD_ENV)
     if autoload and may_declare_entry_points(ENTRY_POINT_GROUP):
         from importlib import metadata
 
@@ -239,5 +337,20 @@ def make_plugin_manager(
     for value in plugins:
         if not value.startswith("no:"):
             pm.load_module(Origin(value, "-p", value), strict=True)
-    pm.hook.osmodel_addhooks.call_historic(kwargs={"pluginmanager": pm})
+    try:
+        pm.hook.osmodel_addhooks.call_historic(kwargs={"pluginmanager": pm})
+    except Exception as error:
+        failure = pm.failure(error)
+        if failure is None:
+            raise
+        raise failure from error
+    pm.check_hooks()
     return pm
+
+
+def check_plugin_option(value: str) -> None:
+    """A ``-p`` value names a module, or a plugin after ``no:``."""
+    if not value.strip():
+        raise ConfigError(f"-p {value!r}: an empty value (expected -p MODULE or -p no:NAME)")
+    if value.startswith("no:") and not value[3:].strip():
+        raise ConfigError(f"-p {value!r}: no plugin name after no: (expected -p no:NAME)")

@@ -6,15 +6,21 @@ what ``--format json`` gives can never disagree.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from .hookcalls import call, caller, collector, first
 from .process import Process
-from .simulation import Simulation
+from .simulation import Simulation, guarded
+
+if TYPE_CHECKING:
+    from .kernel import Kernel
 
 SCHEMA_VERSION = 1
 
 
-def _process(sim: Simulation, proc: Process) -> dict[str, Any]:
+def _process(sim: Simulation, proc: Process, parent: Callable[..., Any],
+             info: Callable[..., list[tuple[str, Any]]]) -> dict[str, Any]:
     kernel = sim.kernel
     acct = proc.acct
     entry: dict[str, Any] = {
@@ -25,7 +31,7 @@ def _process(sim: Simulation, proc: Process) -> dict[str, Any]:
         "textbook_state": proc.state.textbook,
         "cause": proc.cause,
         "creator": proc.creator,
-        "parent": kernel.hook.osmodel_parent(kernel=kernel, process=proc),
+        "parent": parent(kernel=kernel, process=proc),
         "exit": proc.exit.as_dict() if proc.exit is not None else None,
         "times": acct.as_dict(),
         "metrics": {
@@ -34,18 +40,34 @@ def _process(sim: Simulation, proc: Process) -> dict[str, Any]:
             "wait": acct.wait,
         },
     }
-    for info in kernel.hook.osmodel_process_info(kernel=kernel, process=proc):
-        if info:
-            entry.update(info)
+    for _, fields in info(kernel=kernel, process=proc):
+        entry.update(fields)
     return entry
 
 
+def structure_lines(kernel: Kernel) -> list[str]:
+    """The platform's drawing of how processes are arranged now (``osmodel_structure``),
+    checked, a failing plugin named; empty when no plugin draws."""
+    lines = guarded(kernel, lambda: first(kernel.pm, "osmodel_structure", kernel=kernel))
+    return list(lines or ())
+
+
 def build_report(sim: Simulation) -> dict[str, Any]:
-    """The whole run as plain data: platform, clock, processes, summary, output."""
+    """The whole run as plain data: platform, clock, processes, summary, output.
+
+    Every plugin asked (``osmodel_parent``, ``osmodel_process_info``,
+    ``osmodel_report``) is named if it fails or returns what its hook does not.
+    """
+    return guarded(sim.kernel, lambda: _build(sim))  # type: ignore[no-any-return]
+
+
+def _build(sim: Simulation) -> dict[str, Any]:
     kernel = sim.kernel
     clock = kernel.now
     counters = kernel.counters
-    processes = [_process(sim, p) for p in sim.processes()]
+    parent = caller(kernel.pm, "osmodel_parent")
+    info = collector(kernel.pm, "osmodel_process_info")
+    processes = [_process(sim, p, parent, info) for p in sim.processes()]
     ended = [p for p in processes if p["exit"] is not None]
 
     def average(key: str) -> float | None:
@@ -94,5 +116,5 @@ def build_report(sim: Simulation) -> dict[str, Any]:
         },
         "output": [{"time": t, "pid": pid, "text": text} for t, pid, text in kernel.output],
     }
-    kernel.hook.osmodel_report(kernel=kernel, report=report)
+    call(kernel.pm, "osmodel_report", kernel=kernel, report=report)
     return report

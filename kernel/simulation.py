@@ -14,6 +14,7 @@ from attrs import define, field
 from .boot import boot
 from .errors import ConfigError, OsmodelError, PluginError
 from .events import Recorder, TraceSink
+from .hookcalls import call, first
 from .kernel import Kernel
 from .machine import Machine
 from .manager import PluginManager, make_plugin_manager
@@ -34,13 +35,25 @@ class Simulation:
     def run(self, until: int | None = None,
             progress: Callable[[Kernel], None] | None = None) -> Simulation:
         """Run to the end (or to ``until``); a failing plugin becomes a PluginError."""
+        if until is not None and until < self.kernel.now:
+            raise ConfigError(f"cannot run until time {until}: the run is at time "
+                              f"{self.kernel.now} already")
         guarded(self.kernel, lambda: self.kernel.run(until, progress=progress))
         return self
 
     def finish(self) -> None:
-        guarded(self.kernel, lambda: self.kernel.hook.osmodel_finish(kernel=self.kernel))
-        for sink in self.kernel.sinks:
-            sink.close()
+        """End the run as the command line does: ``osmodel_finish``, then every sink's
+        ``close()``; a sink that fails to close is named, and the others still close."""
+        kernel = self.kernel
+        guarded(kernel, lambda: call(kernel.pm, "osmodel_finish", kernel=kernel))
+        failed: PluginError | None = None
+        for sink in kernel.sinks:
+            try:
+                guarded(kernel, sink.close)
+            except PluginError as error:
+                failed = failed or error
+        if failed is not None:
+            raise failed
 
     def close(self) -> None:
         """Unregister the run's platform instance, so the manager can run another platform."""
@@ -66,16 +79,13 @@ def guarded(kernel: Kernel | None, action: Any, pm: PluginManager | None = None)
         raise
     except Exception as error:
         manager = pm if pm is not None else kernel.pm if kernel is not None else None
-        blamed = manager.blame(error) if manager is not None else None
-        if blamed is None:
-            raise
-        plugin, function = blamed
         current = (kernel.current or kernel.failed_in) if kernel is not None else None
-        raise PluginError(
-            plugin, f"{type(error).__name__}: {error}", hook=function,
-            time=kernel.now if kernel is not None else None,
-            pid=current.pid if current is not None else None,
-        ) from error
+        failure = manager.failure(
+            error, time=kernel.now if kernel is not None else None,
+            pid=current.pid if current is not None else None) if manager is not None else None
+        if failure is None:
+            raise
+        raise failure from error
 
 
 def machine_for(scenario: Scenario, *, cpus: int | None = None,
@@ -132,27 +142,28 @@ def simulate(
 
 def _outside(kernel: Kernel, event: TimelineEvent) -> None:
     """Deliver one timeline event to whichever plugin serves it."""
-    hook = kernel.hook
+    pm = kernel.pm
     kernel.trace("outside", None, None, event=event.kind, program=event.program,
                  key=event.key, target=event.target, signal=event.signal,
                  background=event.background)
     if event.kind == "user":
         with kernel.launching(event.launch):
-            done = hook.osmodel_user_command(kernel=kernel, program=event.program,
-                                             background=event.background, args=list(event.args))
+            done = first(pm, "osmodel_user_command", kernel=kernel, program=event.program,
+                         background=event.background, args=list(event.args))
     elif event.kind == "batch":
         with kernel.launching(event.launch):
-            done = hook.osmodel_batch_job(kernel=kernel, program=event.program,
-                                          args=list(event.args))
+            done = first(pm, "osmodel_batch_job", kernel=kernel, program=event.program,
+                         args=list(event.args))
     elif event.kind == "key":
-        done = hook.osmodel_interrupt(kernel=kernel, key=event.key)
+        done = first(pm, "osmodel_interrupt", kernel=kernel, key=event.key)
     else:
         target = find_process(kernel, event.target)
         if target is None:
             kernel.trace("outside", None, None, event="kill", target=event.target,
                          result="no such process")
             return
-        done = hook.osmodel_operator_kill(kernel=kernel, target=target, signal=event.signal)
+        done = first(pm, "osmodel_operator_kill", kernel=kernel, target=target,
+                     signal=event.signal)
     if done is None:
         raise ConfigError(f"{event.location}: platform {kernel.platform.name} does not "
                           f"handle {event.kind} events")

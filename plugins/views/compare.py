@@ -20,7 +20,7 @@ from attrs import define, field, frozen
 from osmodel.kernel.errors import OsmodelError
 from osmodel.kernel.manager import PluginManager
 from osmodel.kernel.render import table
-from osmodel.kernel.report import build_report
+from osmodel.kernel.report import build_report, structure_lines
 from osmodel.kernel.scenario import Scenario
 from osmodel.kernel.simulation import Simulation, guarded, simulate
 
@@ -64,7 +64,7 @@ class RunFailed(Exception):
 def snapshot(sim: Simulation) -> Snapshot:
     """Draw the run as it is now, without changing it (no settling of accounting)."""
     kernel = sim.kernel
-    structure = kernel.hook.osmodel_structure(kernel=kernel) or ()
+    structure = structure_lines(kernel)
     present = {id(p) for p in kernel.processes.values()}
     entries = [entry for proc, entry in zip(sim.processes(), build_report(sim)["processes"],
                                             strict=True) if id(proc) in present]
