@@ -24,6 +24,7 @@ from .cpu import CPU
 from .errors import ConfigError, LimitExceeded
 from .events import Event, TraceSink
 from .files import FileSystem, ResourceTable
+from .hookcalls import caller, first
 from .link import Image, Linker, OpSpec
 from .machine import Machine
 from .memory import STACK_TOP_PAGE, TEXT_PAGE, AddressSpace, FramePool
@@ -227,23 +228,16 @@ class Kernel:
         heapq.heappush(self._heap, (time, self._seq, fn, arg))
 
     def resolve(self, hook: str) -> Callable[..., Any]:
-        """A caller for ``hook`` to use on a hot path, taking the same keyword arguments.
+        """A caller for the *first result* ``hook`` to use on a hot path, taking the same
+        keyword arguments, its answer checked (see `hookcalls.caller`).
 
-        When exactly one plain implementation answers the hook, that function
-        itself (the same result without pluggy's dispatch on every call);
-        otherwise the hook.  Resolve after boot: a plugin registered later is
-        not seen by a caller resolved before.
+        When exactly one plain implementation answers the hook and hook calls
+        are not traced, that function itself (the same result without pluggy's
+        dispatch on every call); otherwise each implementation through pluggy.
+        Resolve after boot: a plugin registered later is not seen by a caller
+        resolved before.
         """
-        caller = getattr(self.hook, hook)
-        impls = caller.get_hookimpls()
-        if len(impls) != 1 or impls[0].hookwrapper or impls[0].wrapper:
-            return caller  # type: ignore[no-any-return]
-        function, names = impls[0].function, impls[0].argnames
-
-        def direct(**kwargs: Any) -> Any:
-            return function(*[kwargs[name] for name in names])
-
-        return direct
+        return caller(self.pm, hook)
 
     def trace(self, kind: str, pid: int | None = None, cpu: int | None = None, /,
               **info: Any) -> None:
@@ -668,7 +662,8 @@ class Kernel:
                        signal=status.signal, reason=status.reason)
         proc.space.release()
         proc.resources.close_all()
-        remains = (self._on_exit or self.hook.osmodel_process_exit)(kernel=self, process=proc)
+        remains = (self._on_exit or self.resolve("osmodel_process_exit"))(kernel=self,
+                                                                          process=proc)
         self._enter(proc, remains if remains is not None else TERMINATED, f"exit: {status.kind}")
         if self._announce.get("osmodel_process_ended"):
             self.hook.osmodel_process_ended(kernel=self, process=proc)
@@ -695,7 +690,8 @@ class Kernel:
         """
         if self.sinks:
             self.trace("fault", proc.pid, fault=kind, pc=proc.context.pc - 1, **detail)
-        handled = self.hook.osmodel_fault(kernel=self, process=proc, fault=kind, detail=detail)
+        handled = first(self.pm, "osmodel_fault", kernel=self, process=proc, fault=kind,
+                        detail=detail)
         if not handled and proc.exit is None:
             self.exit(proc, ExitStatus("fatal", None, reason=kind))
 

@@ -15,12 +15,12 @@ from pathlib import Path
 import typer
 
 from osmodel.kernel import hookimpl
-from osmodel.kernel.cli import AppState, fail
+from osmodel.kernel.cli import AppState, fail, platform_option, time_option
 from osmodel.kernel.errors import OsmodelError, PluginError
 from osmodel.kernel.events import Event
 from osmodel.kernel.kernel import Kernel
 from osmodel.kernel.render import chapter_lines, process_table, summary_lines, trace_lines
-from osmodel.kernel.report import build_report
+from osmodel.kernel.report import build_report, structure_lines
 from osmodel.kernel.scenario import Scenario, load_scenario, loads_scenario
 from osmodel.kernel.simulation import Simulation, machine_for, simulate
 from osmodel.plugins.output import OutputError, OutputPath, Target, check_output, write_output
@@ -69,7 +69,7 @@ def render_text(sim: Simulation, report: dict[str, object], *, show_trace: bool 
         lines.append(sim.scenario.description.strip())
     if show_trace:
         lines += ["", "== trace", *trace_lines(sim.recorder.events)]
-    structure = kernel.hook.osmodel_structure(kernel=kernel)
+    structure = structure_lines(kernel)
     if structure:
         lines += ["", f"== structure at time {kernel.now}", *structure]
     lines += ["", "== processes", *process_table(report)]
@@ -178,12 +178,12 @@ def osmodel_commands(app: typer.Typer) -> None:
     def run(
         ctx: typer.Context,
         scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
-        platform: str | None = typer.Option(None, "--platform", help="Overrides the root one."),
+        platform: str | None = platform_option("Overrides the root one."),
         cpus: int | None = typer.Option(None, "--cpus", help="Number of CPUs."),
         scheduler: str | None = typer.Option(None, "--scheduler", help="Scheduling policy."),
         quantum: int | None = typer.Option(None, "--quantum", help="Scheduler quantum."),
         seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
-        until: int | None = typer.Option(None, "--until", help="Stop at this simulated time."),
+        until: int | None = time_option(None, "--until", help="Stop at this simulated time."),
         fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
         trace: str | None = typer.Option(None, "--trace", metavar="FILE", help="Write the "
                                          "events to FILE as JSON Lines ('-': stdout)."),

@@ -36,11 +36,6 @@ from osmodel.kernel.report import build_report, structure_lines
 from osmodel.kernel.scenario import Scenario, TimelineEvent
 from osmodel.kernel.simulation import Simulation, simulate
 
-#: Patched in kernel/kernel.py by the lead (Kernel.resolve and Kernel.fault through
-#: kernel/hookcalls.py); until then these blame the code that used the value.
-NEEDS_KERNEL_RESOLVE = pytest.mark.xfail(
-    reason="Kernel.resolve/Kernel.fault must go through osmodel.kernel.hookcalls", strict=True)
-
 
 def answering(hook: str, value: Any) -> object:
     """A plugin whose ``hook`` answers ``value`` first (pluggy passes it no argument)."""
@@ -126,7 +121,6 @@ def test_a_wrong_answer_to_the_timeline_is_named_with_the_time(
     assert says in error.message
 
 
-@NEEDS_KERNEL_RESOLVE
 def test_a_wrong_exit_decision_is_named_not_the_platform_that_used_it() -> None:
     # was: "plugin 'unix', hook sys_exit: AttributeError: 'str' object has no attribute 'name'"
     error = refused(lambda: run("osmodel_process_exit", "zombie", USER))
@@ -134,7 +128,6 @@ def test_a_wrong_exit_decision_is_named_not_the_platform_that_used_it() -> None:
     assert "returned 'zombie' (str); expected the State" in error.message
 
 
-@NEEDS_KERNEL_RESOLVE
 def test_a_wrong_fault_answer_is_named() -> None:
     error = refused(lambda: run("osmodel_fault", "handled", USER, code="div 1, 0 -> r1"))
     assert error.hook == "osmodel_fault" and "returned 'handled' (str)" in error.message
@@ -485,7 +478,6 @@ def test_trace_hooks_writes_each_call_with_the_plugins_it_reaches(
     assert "  osmodel_finish -> nobody [hook]\n" in err  # a call that reaches no plugin too
 
 
-@NEEDS_KERNEL_RESOLVE
 def test_trace_hooks_sees_the_calls_resolve_makes_directly(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     assert "  osmodel_process_exit -> platform:toy [hook]\n" in traced(monkeypatch, capsys)

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 import typer
 
 from osmodel.kernel import hookimpl
-from osmodel.kernel.cli import AppState, fail
+from osmodel.kernel.cli import AppState, fail, platform_option
 from osmodel.kernel.errors import OsmodelError
-from osmodel.kernel.report import build_report
+from osmodel.kernel.report import build_report, structure_lines
 from osmodel.kernel.scenario import Scenario
 from osmodel.kernel.simulation import Simulation
 from osmodel.plugins.commands import (
@@ -66,7 +66,7 @@ def timeline_text(sim: Simulation, width: int) -> str:
 
 def tree_text(sim: Simulation) -> str:
     kernel = sim.kernel
-    structure = kernel.hook.osmodel_structure(kernel=kernel)
+    structure = structure_lines(kernel)
     if not structure:
         report = build_report(sim)
         structure = [f"{p['pid']} {p['name']} ({p['state']})" for p in report["processes"]
@@ -153,7 +153,7 @@ def osmodel_commands(app: typer.Typer) -> None:
     def timeline(
         ctx: typer.Context,
         scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
-        platform: str | None = typer.Option(None, "--platform", help="Overrides the root one."),
+        platform: str | None = platform_option("Overrides the root one."),
         cpus: int | None = typer.Option(None, "--cpus", help="Number of CPUs."),
         width: int = typer.Option(60, "--width", min=10, max=1000, help="Columns of chart."),
     ) -> None:
@@ -166,7 +166,7 @@ def osmodel_commands(app: typer.Typer) -> None:
     def tree(
         ctx: typer.Context,
         scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
-        platform: str | None = typer.Option(None, "--platform", help="Overrides the root one."),
+        platform: str | None = platform_option("Overrides the root one."),
         at: int | None = typer.Option(None, "--at", min=0, help="Simulated time to stop at."),
         fmt: TreeFormat = typer.Option(TreeFormat.text, "--format", help="text or dot."),
     ) -> None:
@@ -187,7 +187,7 @@ def osmodel_commands(app: typer.Typer) -> None:
         to: ExportFormat = typer.Option(..., "--to", help="jsonl, perfetto or dot."),
         output: str = typer.Option(..., "-o", "--output", metavar="FILE",
                                    help="The file to write ('-': stdout)."),
-        platform: str | None = typer.Option(None, "--platform", help="Overrides the root one."),
+        platform: str | None = platform_option("Overrides the root one."),
         at: int | None = typer.Option(None, "--at", min=0, help="Simulated time to stop at."),
     ) -> None:
         """Write the run as JSON Lines, a Perfetto trace or a DOT graph (atomically)."""
