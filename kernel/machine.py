@@ -7,6 +7,22 @@ from typing import Any
 
 from attrs import field, frozen
 
+# The bounds on what a machine is made of.  Each is checked where a value is read (a
+# scenario's [machine], a command-line option), so a value that validates cannot exhaust
+# the host: memory grows with frames * page_words, queues with CPUs.
+
+#: The most CPUs a machine may have.
+MAX_CPUS = 1024
+#: The most physical frames.
+MAX_FRAMES = 1 << 20
+#: The most words in a page (a power of two).
+MAX_PAGE_WORDS = 1 << 12
+#: The most words of physical memory, frames * page_words: about 130 MB of Python lists
+#: when every frame is in use.
+MAX_MEMORY_WORDS = 1 << 24
+#: The longest time any one value in ticks may give (a cost, an arrival, a quantum ...).
+MAX_TICKS = 10**12
+
 
 @frozen
 class Limits:

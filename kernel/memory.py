@@ -14,7 +14,7 @@ Addresses are word addresses; a page holds ``page_words`` words.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from attrs import define, field, frozen
@@ -25,6 +25,20 @@ from .errors import OsmodelError
 TEXT_PAGE = 1
 STACK_TOP_PAGE = 1 << 24
 MAP_BASE_PAGE = 1 << 23
+
+
+def initialised_frames(data: Mapping[str, Sequence[int]], page_words: int) -> int:
+    """The frames a program's data image takes when it is linked: its pages that hold a
+    non-zero initial word (variables laid out in order, each at least one word, as
+    `osmodel.kernel.link.Linker.link` lays them out).  A scenario checks this against the
+    machine's frames, so a program that could never be loaded is an error where it is given.
+    """
+    pages: set[int] = set()
+    offset = 0
+    for initial in data.values():
+        pages.update((offset + index) // page_words for index, word in enumerate(initial) if word)
+        offset += max(1, len(initial))
+    return len(pages)
 
 
 class OutOfMemory(OsmodelError):

@@ -10,6 +10,12 @@ in the file, so assembler errors point into the TOML file too.
 
 Loading is all or nothing: `load_scenario` either returns a complete, checked
 `Scenario` or raises before building anything.
+
+Every size and count is bounded (the ``MAX_`` constants here and in
+`osmodel.kernel.machine`), and checked where it is read, so a file that passes
+cannot exhaust the host: the text is bounded before it is parsed, nesting and
+over-long numbers are refused before tomllib recurses or converts, and a
+program file is read only if it is a regular file of bounded size.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import contextlib
 import difflib
 import os
 import re
+import stat
 import tomllib
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
@@ -29,16 +36,37 @@ from attrs import field, frozen
 
 from .asm import parse
 from .errors import Location, SourceError
-from .machine import Limits, Machine
+from .machine import (
+    MAX_CPUS,
+    MAX_FRAMES,
+    MAX_MEMORY_WORDS,
+    MAX_PAGE_WORDS,
+    MAX_TICKS,
+    Limits,
+    Machine,
+)
+from .memory import initialised_frames
 from .program import REGISTERS, Program
 
 __all__ = [
     "EVENT_KINDS",
+    "INT64_MAX",
+    "INT64_MIN",
     "KEYS",
+    "MAX_DIGITS",
+    "MAX_FILES",
+    "MAX_FILE_WORDS",
+    "MAX_NESTING",
+    "MAX_PROGRAMS",
+    "MAX_PROGRAM_BYTES",
+    "MAX_SCENARIO_BYTES",
+    "MAX_TICKETS",
+    "MAX_TIMELINE",
     "Scenario",
     "TimelineEvent",
     "load_scenario",
     "loads_scenario",
+    "unsafe_toml",
 ]
 
 #: The kinds of timeline events, in the order the format lists them.
@@ -47,9 +75,27 @@ EVENT_KINDS = ("user", "batch", "key", "kill")
 #: Keys a ``[[timeline]]`` entry may use for ``key = ...``.
 KEYS = ("ctrl-c", "ctrl-break", "ctrl-z")
 
+#: The largest scenario, in bytes: tomllib and the assembler read about 0.2 MB a second.
+MAX_SCENARIO_BYTES = 1 << 20
+#: What the program files of one scenario may come to, one or all together, in bytes.
+MAX_PROGRAM_BYTES = 1 << 20
+#: How deep arrays and inline tables may nest (tomllib recurses once or twice a level).
+MAX_NESTING = 32
+#: The most digits a bare number may have (a 64-bit integer has 19; int() refuses 4300).
+MAX_DIGITS = 100
+#: The most programs, initial files, words in one file and timeline entries.
+MAX_PROGRAMS = 1000
+MAX_FILES = 1000
+MAX_FILE_WORDS = 100_000
+MAX_TIMELINE = 10_000
+#: The most tickets a job may hold (lottery, stride).
+MAX_TICKETS = 1_000_000
+
+#: TOML integers are 64-bit; tomllib reads bigger ones, which are refused here.
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
 _NOWHERE = Location(None, 1, 1)
 _PROGRAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
-_MAX_CPUS = 1024
 
 _TOP_KEYS = ("scenario", "machine", "programs", "files", "timeline")
 _SCENARIO_KEYS = ("title", "description", "platform", "seed")
@@ -67,9 +113,10 @@ _LIMIT_KEYS = tuple(attrs.fields_dict(Limits))
 _PROGRAM_KEYS = ("code", "file", "pages")
 #: Scheduling attributes a ``user`` or ``batch`` entry may give the process it starts.
 LAUNCH_KEYS = ("priority", "nice", "tickets", "length", "cpus")
-#: The values the numeric ones take (None: no upper bound).
-LAUNCH_RANGES: dict[str, tuple[int, int | None]] = {
-    "priority": (-1000, 1000), "nice": (-20, 19), "tickets": (1, None), "length": (0, None)}
+#: The values the numeric ones take.
+LAUNCH_RANGES: dict[str, tuple[int, int]] = {
+    "priority": (-1000, 1000), "nice": (-20, 19), "tickets": (1, MAX_TICKETS),
+    "length": (0, MAX_TICKS)}
 _EVENT_KEYS = ("at", *EVENT_KINDS, "background", "args", "signal", *LAUNCH_KEYS)
 
 KeyPath = tuple[str | int, ...]
@@ -121,17 +168,27 @@ class Scenario:
     title: str = ""
     description: str = ""
     source: str | None = None
+    #: Where values that are checked only at boot were written, for the errors boot
+    #: raises: "platform", "scheduler" (the name), "scheduler_options" (the table) and
+    #: "scheduler_options.KEY" (each option's value); only what the file gives.
+    locations: Mapping[str, Location] = field(eq=False, factory=dict)
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read a scenario file; program files it names are relative to its directory."""
+    """Read a scenario file; program files it names are relative to its directory.
+
+    At most `MAX_SCENARIO_BYTES` are read, whatever the path is (a pipe, a device).
+    """
     source = os.fspath(path)
     try:
-        data = Path(source).read_bytes()
+        with open(source, "rb") as file:
+            data = file.read(MAX_SCENARIO_BYTES + 1)
     except OSError as error:
         raise SourceError(
             f"cannot read scenario: {error.strerror or error}", Location(source, 1, 1)
         ) from None
+    if len(data) > MAX_SCENARIO_BYTES:
+        _too_large(source)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -150,6 +207,12 @@ def loads_scenario(
 
     Without ``base_dir`` program files are looked up in the current directory.
     """
+    if len(text) > MAX_SCENARIO_BYTES:
+        _too_large(source)
+    hazard = unsafe_toml(text)
+    if hazard is not None:
+        offset, message, expected = hazard
+        raise SourceError(message, Location(source, *_line_column(text, offset)), expected)
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -157,6 +220,62 @@ def loads_scenario(
         raise SourceError(f"invalid TOML: {message}", Location(source, line, column)) from None
     reader = _Reader(text, source, base_dir if base_dir is not None else Path())
     return reader.scenario(document)
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _too_large(source: str) -> NoReturn:
+    raise SourceError(f"the scenario is larger than {_number(MAX_SCENARIO_BYTES)} bytes",
+                      Location(source, 1, 1), f"at most {_number(MAX_SCENARIO_BYTES)} bytes")
+
+
+_STRINGS = {
+    '"""': re.compile(r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""(?:"{0,2})'),
+    "'''": re.compile(r"'''(?:[^']|'(?!''))*'''(?:'{0,2})"),
+    '"': re.compile(r'"(?:[^"\\\n]|\\.)*"'),
+    "'": re.compile(r"'[^'\n]*'"),
+}
+_HAZARD = re.compile(r"\"\"\"|'''|[\"'#\[\]{}]|[0-9][0-9_]{" + str(MAX_DIGITS) + ",}")
+
+
+def unsafe_toml(text: str) -> tuple[int, str, str] | None:
+    """What in ``text`` must not reach tomllib, found before it does: the offset, the
+    message and what is expected instead; None if nothing.
+
+    tomllib recurses for every array and inline table, so deep nesting ends in
+    RecursionError, and it converts any run of digits with int(), which refuses more
+    than 4300 (ValueError) and is slow well before.  One linear scan outside strings
+    and comments counts brackets and measures numbers.  Text that is not TOML may be
+    misread, but only after the point where tomllib will stop with a syntax error.
+    """
+    depth = 0
+    pos = 0
+    while (found := _HAZARD.search(text, pos)) is not None:
+        token, start = found.group(), found.start()
+        pos = found.end()
+        if token in _STRINGS:
+            string = _STRINGS[token].match(text, start)
+            if string is None:  # unterminated: tomllib reports it
+                return None
+            pos = string.end()
+        elif token == "#":
+            pos = text.find("\n", start)
+            if pos < 0:
+                return None
+        elif token in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return (start, f"arrays and tables nested more than {MAX_NESTING} deep",
+                        f"at most {MAX_NESTING} levels of [ ] and {{ }}")
+        elif token in "]}":
+            depth = max(depth - 1, 0)
+        else:
+            return (start, f"a number of more than {MAX_DIGITS} digits",
+                    f"a number of at most {MAX_DIGITS} digits")
+    return None
 
 
 def _toml_error_position(error: tomllib.TOMLDecodeError, text: str) -> tuple[str, int, int]:
@@ -177,8 +296,7 @@ def _toml_error_position(error: tomllib.TOMLDecodeError, text: str) -> tuple[str
     found = re.fullmatch(r"(.*) \(at end of document\)", message, re.DOTALL)
     if found:
         message = found.group(1)
-    line = text.count("\n") + 1
-    column = len(text) - (text.rfind("\n") + 1) + 1
+    line, column = _line_column(text, len(text))
     return message, line, column
 
 
@@ -421,6 +539,15 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _number(value: int) -> str:
+    """A bound as messages write it: 1024, 1,048,576, 2^63 - 1."""
+    if value == INT64_MAX:
+        return "2^63 - 1"
+    if value == INT64_MIN:
+        return "-2^63"
+    return f"{value:,}" if abs(value) >= 10_000 else str(value)
+
+
 def _show(value: object) -> str:
     """A value as the user wrote it, roughly, for messages."""
     if isinstance(value, bool):
@@ -448,6 +575,70 @@ def _label(table: KeyPath) -> str:
     return f"in [{'.'.join(parts)}]"
 
 
+# -- program files ------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    """A program file that is not a regular file: what it is."""
+
+
+class _TooLarge(Exception):
+    """A program file with more bytes than may be read."""
+
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+)
+# Opening a FIFO for reading waits for a writer, and a terminal could become ours.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def _check_regular(info: os.stat_result, limit: int) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise _Refused(next((name for test, name in _FILE_KINDS if test(info.st_mode)),
+                            "a special file"))
+    if info.st_size > limit:
+        raise _TooLarge
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, of at most ``limit`` bytes (else _Refused
+    or _TooLarge).
+
+    A special file is refused before it is opened (opening a device can act on
+    it); then the file is opened once, the open file checked (fstat) and at most
+    ``limit + 1`` bytes read, so what was checked is what is read, whatever
+    replaces the path meanwhile.
+    """
+    _check_regular(os.stat(path), limit)
+    with os.fdopen(os.open(path, _OPEN_FLAGS), "rb") as file:
+        _check_regular(os.fstat(file.fileno()), limit)
+        data = file.read(limit + 1)
+    if len(data) > limit:  # it grew after fstat
+        raise _TooLarge
+    return data
+
+
+_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
+_LONG_WORD = re.compile(r"\S{41,}")
+
+
+def _clipped(message: str) -> str:
+    """``message`` with each quoted part and each word cut to 40 characters.
+
+    A program file's errors quote the offending token; when the file is not a
+    program (``file = "/etc/passwd"``) the token could be most of a line of it.
+    """
+    message = _QUOTED.sub(
+        lambda found: found.group() if len(found.group()) <= 42
+        else found.group()[:38] + "..." + found.group()[-1], message)
+    return _LONG_WORD.sub(lambda found: found.group()[:37] + "...", message)
+
+
 class _Reader:
     """Checks a parsed document and builds the Scenario; every complaint has a location."""
 
@@ -455,6 +646,8 @@ class _Reader:
         self.source = source
         self.base_dir = base_dir
         self.where = _Locator(text)
+        self.locations: dict[str, Location] = {}
+        self.program_file_bytes = 0
 
     # -- locations and errors -------------------------------------------------------------
 
@@ -517,15 +710,12 @@ class _Reader:
                     message += f"; did you mean {close[0]!r}?"
                 self.fail(message, self.key_at((*path, key)), "one of " + ", ".join(known))
 
-    def integer(self, path: KeyPath, value: object, low: int, high: int | None = None) -> int:
-        if high is not None:
-            expected = f"an integer from {low} to {high}"
-        else:
-            expected = f"an integer >= {low}"
+    def integer(self, path: KeyPath, value: object, low: int, high: int) -> int:
+        expected = f"an integer from {_number(low)} to {_number(high)}"
         if not _is_int(value):
             self.bad_value(path, value, expected)
         assert isinstance(value, int)
-        if value < low or (high is not None and value > high):
+        if not low <= value <= high:
             self.bad_value(path, value, expected)
         return value
 
@@ -547,11 +737,12 @@ class _Reader:
         platform = head.get("platform")
         if platform is not None:
             platform = self.string(("scenario", "platform"), platform)
+            self.locations["platform"] = self.value_at(("scenario", "platform"))
         seed = head.get("seed")
-        if seed is not None and not _is_int(seed):
-            self.bad_value(("scenario", "seed"), seed, "an integer")
+        if seed is not None:
+            seed = self.integer(("scenario", "seed"), seed, INT64_MIN, INT64_MAX)
         machine = self.machine(document.get("machine", {}))
-        programs = self.programs(document.get("programs"))
+        programs = self.programs(document.get("programs"), machine)
         files = self.files(document.get("files", {}))
         timeline = self.timeline(document.get("timeline", []), programs, machine.cpus)
         return Scenario(
@@ -564,6 +755,7 @@ class _Reader:
             title=title,
             description=description,
             source=self.source,
+            locations=self.locations,
         )
 
     def machine(self, value: object) -> Machine:
@@ -573,19 +765,29 @@ class _Reader:
         defaults = Machine()
         numbers: dict[str, int] = {}
         for key, low, high in (
-            ("cpus", 1, _MAX_CPUS),
-            ("frames", 1, None),
-            ("page_words", 1, None),
-            ("switch_cost", 0, None),
-            ("io_issue_cost", 0, None),
-            ("io_done_cost", 0, None),
+            ("cpus", 1, MAX_CPUS),
+            ("frames", 1, MAX_FRAMES),
+            ("page_words", 1, MAX_PAGE_WORDS),
+            ("switch_cost", 0, MAX_TICKS),
+            ("io_issue_cost", 0, MAX_TICKS),
+            ("io_done_cost", 0, MAX_TICKS),
         ):
             if key in table:
                 numbers[key] = self.integer((*path, key), table[key], low, high)
         words = numbers.get("page_words", defaults.page_words)
         if words & (words - 1):
             self.bad_value((*path, "page_words"), words, "a power of two (1, 2, 4, 8, ...)")
-        scheduler, options = self.scheduler(table.get("scheduler", defaults.scheduler))
+        frames = numbers.get("frames", defaults.frames)
+        if frames * words > MAX_MEMORY_WORDS:
+            key = "frames" if "frames" in table else "page_words"
+            self.fail(
+                f"{_number(frames)} frames of {_number(words)} words are more memory than a "
+                f"machine may have ({_number(MAX_MEMORY_WORDS)} words)",
+                self.value_at((*path, key)),
+                f"frames * page_words <= {_number(MAX_MEMORY_WORDS)}",
+            )
+        scheduler, options = (self.scheduler(table["scheduler"]) if "scheduler" in table
+                              else (defaults.scheduler, {}))
         limits = self.limits(table.get("limits", {}))
         return attrs.evolve(
             defaults, scheduler=scheduler, scheduler_options=options, limits=limits, **numbers
@@ -595,7 +797,9 @@ class _Reader:
         """A scheduler name, or a table with ``name`` whose other keys are its options."""
         path: KeyPath = ("machine", "scheduler")
         if isinstance(value, str):
-            return self.string(path, value), {}
+            name = self.string(path, value)
+            self.locations["scheduler"] = self.value_at(path)
+            return name, {}
         if not isinstance(value, dict):
             self.bad_value(path, value, 'a scheduler name, or a table { name = "rr", ... }')
         if "name" not in value:
@@ -605,13 +809,20 @@ class _Reader:
                 'a scheduler name: { name = "rr", ... }',
             )
         name = self.string((*path, "name"), value["name"])
+        self.locations["scheduler"] = self.value_at((*path, "name"))
+        self.locations["scheduler_options"] = self.table_at(path)
         options: dict[str, Any] = {}
         for key, option in value.items():
             if key == "name":
                 continue
-            if isinstance(option, dict) or not isinstance(option, int | float | str | list):
-                self.bad_value((*path, key), option, "an integer, number, boolean, string or array")
+            # Flat values only: policies read scalars and lists of them, and a table or
+            # an array of arrays could nest (dotted keys) deeper than anything may recurse.
+            items = option if isinstance(option, list) else [option]
+            if not all(isinstance(item, int | float | str) for item in items):
+                self.bad_value((*path, key), option,
+                               "an integer, number, boolean, string or array of those")
             options[key] = option
+            self.locations[f"scheduler_options.{key}"] = self.value_at((*path, key))
         return name, options
 
     def limits(self, value: object) -> Limits:
@@ -622,13 +833,14 @@ class _Reader:
         for key, bound in table.items():
             if bound is False:
                 bounds[key] = None
-            elif not _is_int(bound) or bound < 1:
-                self.bad_value((*path, key), bound, "an integer >= 1, or false for no limit")
+            elif not _is_int(bound) or not 1 <= bound <= INT64_MAX:
+                self.bad_value((*path, key), bound,
+                               f"an integer from 1 to {_number(INT64_MAX)}, or false for no limit")
             else:
                 bounds[key] = bound
         return Limits(**bounds)
 
-    def programs(self, value: object) -> dict[str, Program]:
+    def programs(self, value: object, machine: Machine) -> dict[str, Program]:
         path: KeyPath = ("programs",)
         if value is None:
             self.fail(
@@ -643,9 +855,16 @@ class _Reader:
                 self.table_at(path),
                 "at least one [programs.NAME] table",
             )
-        return {name: self.program(name, entry) for name, entry in table.items()}
+        if len(table) > MAX_PROGRAMS:
+            self.fail(
+                f"the scenario has {_number(len(table))} programs, more than "
+                f"{_number(MAX_PROGRAMS)}",
+                self.key_at((*path, list(table)[MAX_PROGRAMS])),
+                f"at most {_number(MAX_PROGRAMS)} programs",
+            )
+        return {name: self.program(name, entry, machine) for name, entry in table.items()}
 
-    def program(self, name: str, value: object) -> Program:
+    def program(self, name: str, value: object, machine: Machine) -> Program:
         path: KeyPath = ("programs", name)
         if not _PROGRAM_NAME.fullmatch(name):
             self.fail(
@@ -674,44 +893,92 @@ class _Reader:
                 'code = """...""" or file = "NAME.osm"',
             )
         if "pages" in table:
-            program = attrs.evolve(program, pages=self.integer((*path, "pages"), table["pages"], 1))
+            pages = self.integer((*path, "pages"), table["pages"], 1, MAX_FRAMES)
+            program = attrs.evolve(program, pages=pages)
+        needed = initialised_frames(program.data, machine.page_words)
+        if needed > machine.frames:
+            self.fail(
+                f"program {name!r} needs {_number(needed)} frames for its initialised data, "
+                f"and the machine has {_number(machine.frames)}",
+                self.table_at(path),
+                f"frames >= {needed} in [machine], or less initialised data",
+            )
         return program
 
     def program_file(self, name: str, relative: str) -> Program:
-        """Parse a program file; its errors point into that file, read errors at ``file =``."""
+        """Parse a program file; its errors point into that file, read errors at ``file =``.
+
+        The file may be anywhere (a shared ``../programs`` folder), so it may be no
+        program at all: it must be a regular file of bounded size, and an error in
+        it quotes no more than the start of the offending token.
+        """
         path = self.base_dir / relative
         where = self.value_at(("programs", name, "file"))
+        left = MAX_PROGRAM_BYTES - self.program_file_bytes
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            data = _read_regular(path, left)
         except FileNotFoundError:
             self.fail(
                 f"program file not found: {path}", where, f"a file relative to {self.base_dir}/"
             )
-        except UnicodeDecodeError:
-            self.fail(f"program file {path} is not UTF-8 text", where, "UTF-8 text")
+        except _Refused as refused:
+            self.fail(f"program file {path} is {refused}, not a regular file", where,
+                      "a regular file")
+        except _TooLarge:
+            self.fail(
+                f"program file {path} has more than {_number(left)} bytes"
+                + ("" if left == MAX_PROGRAM_BYTES else ", what is left for it"),
+                where,
+                f"program files of at most {_number(MAX_PROGRAM_BYTES)} bytes, one or all "
+                "together",
+            )
         except OSError as error:
             self.fail(f"cannot read program file {path}: {error.strerror or error}", where)
-        return parse(text, name, file=str(path))
+        except ValueError:  # a NUL in the name
+            self.fail(f"cannot read program file {str(path)!r}: the name has a NUL character",
+                      where, "a file name")
+        self.program_file_bytes += len(data)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.fail(f"program file {path} is not UTF-8 text", where, "UTF-8 text")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # as text-mode reading does
+        try:
+            return parse(text, name, file=str(path))
+        except SourceError as error:
+            expected = _clipped(error.expected) if error.expected else None
+            raise SourceError(_clipped(error.message), error.location, expected) from None
 
     def files(self, value: object) -> dict[str, tuple[int, ...]]:
         path: KeyPath = ("files",)
         table = self.table(path, value)
+        if len(table) > MAX_FILES:
+            self.fail(
+                f"[files] has {_number(len(table))} files, more than {_number(MAX_FILES)}",
+                self.key_at((*path, list(table)[MAX_FILES])),
+                f"at most {_number(MAX_FILES)} files",
+            )
         files: dict[str, tuple[int, ...]] = {}
         for name, words in table.items():
             if not name:
                 self.fail("a file name is empty", self.key_at((*path, name)), "a file name")
-            files[name] = self.integers((*path, name), words, "an array of integers")
+            files[name] = self.integers((*path, name), words, "an array of integers",
+                                        most=MAX_FILE_WORDS)
         return files
 
-    def integers(self, path: KeyPath, value: object, expected: str) -> tuple[int, ...]:
+    def integers(self, path: KeyPath, value: object, expected: str, *, most: int,
+                 low: int = INT64_MIN, high: int = INT64_MAX) -> tuple[int, ...]:
+        """An array of at most ``most`` integers from ``low`` to ``high``."""
         if not isinstance(value, list):
             self.bad_value(path, value, expected)
+        if len(value) > most:
+            self.bad_value(path, value, f"{expected} (at most {_number(most)} of them)")
         for index, item in enumerate(value):
-            if not _is_int(item):
+            if not _is_int(item) or not low <= item <= high:
                 self.fail(
                     f"invalid value {_show(item)} in {path[-1]!r} {_label(path[:-1])}",
                     self.value_at((*path, index)),
-                    "an integer",
+                    f"an integer from {_number(low)} to {_number(high)}",
                 )
         return tuple(value)
 
@@ -719,6 +986,13 @@ class _Reader:
                  cpus: int) -> tuple[TimelineEvent, ...]:
         if not isinstance(value, list):
             self.bad_value(("timeline",), value, "[[timeline]] tables")
+        if len(value) > MAX_TIMELINE:
+            self.fail(
+                f"the timeline has {_number(len(value))} entries, more than "
+                f"{_number(MAX_TIMELINE)}",
+                self.table_at(("timeline", MAX_TIMELINE)),
+                f"at most {_number(MAX_TIMELINE)} timeline entries",
+            )
         return _by_time(self.event(index, entry, programs, cpus)
                         for index, entry in enumerate(value))
 
@@ -731,7 +1005,8 @@ class _Reader:
                 field_name = "expected" if key == "length" else key
                 found.append((field_name, self.integer((*path, key), table[key], low, high)))
         if "cpus" in table:
-            allowed = self.integers((*path, "cpus"), table["cpus"], "an array of CPU numbers")
+            allowed = self.integers((*path, "cpus"), table["cpus"], "an array of CPU numbers",
+                                    most=MAX_CPUS)
             for index, cpu in enumerate(allowed):
                 if not 0 <= cpu < cpus:
                     self.fail(f"no CPU {cpu} in 'cpus' {_label(path)} (the machine has {cpus})",
@@ -779,7 +1054,7 @@ class _Reader:
                 self.table_at(path),
                 "at = TIME (an integer >= 0)",
             )
-        time = self.integer((*path, "at"), table["at"], 0)
+        time = self.integer((*path, "at"), table["at"], 0, MAX_TICKS)
         event = TimelineEvent(time, kind, location=self.table_at(path))
         if kind in ("user", "batch"):
             program = self.string((*path, kind), table[kind])
@@ -795,9 +1070,8 @@ class _Reader:
             background = table.get("background", False)
             if not isinstance(background, bool):
                 self.bad_value((*path, "background"), background, "true or false")
-            args = self.integers((*path, "args"), table.get("args", []), "an array of integers")
-            if len(args) > REGISTERS:
-                self.bad_value((*path, "args"), table["args"], f"at most {REGISTERS} integers")
+            args = self.integers((*path, "args"), table.get("args", []), "an array of integers",
+                                 most=REGISTERS)
             return attrs.evolve(event, program=program, background=background, args=args,
                                 launch=self.launch(path, table, cpus))
         if kind == "key":
@@ -813,8 +1087,9 @@ class _Reader:
                     self.value_at((*path, "kill")),
                     "a process id or a program name",
                 )
-        elif not _is_int(target) or target < 0:
-            self.bad_value((*path, "kill"), target, "a process id (an integer >= 0) or a name")
+        elif not _is_int(target) or not 0 <= target <= INT64_MAX:
+            self.bad_value((*path, "kill"), target,
+                           f"a process id (an integer from 0 to {_number(INT64_MAX)}) or a name")
         signal = table.get("signal")
         if signal is not None:
             signal = self.string((*path, "signal"), signal)

@@ -21,16 +21,20 @@ import typer
 from osmodel.kernel import hookimpl
 from osmodel.kernel.cli import AppState, fail
 from osmodel.kernel.errors import OsmodelError
-from osmodel.kernel.scenario import LAUNCH_RANGES
+from osmodel.kernel.machine import MAX_CPUS, MAX_TICKS
+from osmodel.kernel.scenario import INT64_MAX, INT64_MIN, LAUNCH_RANGES, unsafe_toml
 from osmodel.plugins.commands import Format, write_atomically
 
 from . import engine, report
 from .workload import (
     IO_LENGTH,
+    MAX_JOBS,
+    MAX_TABLE_TICKS,
     Step,
     Workload,
     WorkloadError,
     described_steps,
+    instructions,
     is_description,
     jobs_from,
     numbers,
@@ -64,17 +68,20 @@ def option_value(text: str) -> Any:
 
 
 def policy_options(pairs: list[str]) -> list[tuple[str, Any]]:
-    out: list[tuple[str, Any]] = []
+    out: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep or not _KEY.fullmatch(key) or not value.strip():
-            raise WorkloadError(f"-o {pair!r}: write a policy option as KEY=VALUE, "
+            raise WorkloadError(f"-o {pair[:40]!r}: write a policy option as KEY=VALUE, "
                                 "such as -o quantum=3")
-        if any(key == k for k, _ in out):
+        if key in out:
             raise WorkloadError(f"-o: option {key!r} is given twice")
-        out.append((key, option_value(value.strip())))
-    return out
+        hazard = unsafe_toml(value)
+        if hazard is not None:  # what the TOML reader must not be given
+            raise WorkloadError(f"-o {key}: {hazard[1]} (expected {hazard[2]})")
+        out[key] = option_value(value.strip())
+    return list(out.items())
 
 
 def cyclic_options(options: list[tuple[str, Any]], switch: Switch | None,
@@ -108,14 +115,13 @@ def build(*, jobs: str | None, processes: list[str], arrivals: str | None,
     if io_length is not None and not processes:
         raise WorkloadError("--io-length is the length of a bare 'i' in --process programs")
     rng = random.Random(seed or 0)
-    arrival_list = numbers(arrivals, "--arrivals") if arrivals is not None else None
+    arrival_list = (numbers(arrivals, "--arrivals", minimum=0, maximum=MAX_TICKS)
+                    if arrivals is not None else None)
     if processes:
-        length = io_length or IO_LENGTH
-        steps = [described_steps(text, rng, length) if is_description(text)
-                 else program_steps(text, length) for text in processes]
+        steps = process_steps(processes, rng, io_length or IO_LENGTH)
     else:
         if jobs is not None:
-            lengths = numbers(jobs, "--jobs", minimum=1)
+            lengths = numbers(jobs, "--jobs", minimum=1, maximum=engine.MAX_DEMAND)
         else:
             lengths, drawn_arrivals = random_lengths(rng, count or 3, max_length or 10,
                                                      max_arrival or 0)
@@ -130,6 +136,24 @@ def build(*, jobs: str | None, processes: list[str], arrivals: str | None,
                for option, name, text in fields if text is not None]
     return Workload(jobs_from(steps, arrival_list, per_job, io_costs=costs),
                     mixed=bool(processes))
+
+
+def process_steps(processes: list[str], rng: random.Random,
+                  io_length: int) -> list[tuple[Step, ...]]:
+    """The programs of ``--process`` options, at most `MAX_JOBS` of them; the X:Y ones
+    drawn in order, from what is left of `MAX_TABLE_TICKS` instructions."""
+    if len(processes) > MAX_JOBS:
+        raise WorkloadError(f"--process is given {len(processes):,} times; at most "
+                            f"{MAX_JOBS:,} processes")
+    left = MAX_TABLE_TICKS
+    out = []
+    for text in processes:
+        if is_description(text):
+            out.append(described_steps(text, rng, io_length, most=left))
+            left -= instructions(out[-1])
+        else:
+            out.append(program_steps(text, io_length))
+    return out
 
 
 
@@ -168,9 +192,9 @@ def osmodel_commands(app: typer.Typer) -> None:
         option: list[str] = typer.Option(
             [], "-o", "--option", metavar="KEY=VALUE",
             help="A policy option, KEY=VALUE (repeatable)."),
-        cpus: int = typer.Option(1, "--cpus", min=1, max=1024, help="Number of CPUs."),
+        cpus: int = typer.Option(1, "--cpus", min=1, max=MAX_CPUS, help="Number of CPUs."),
         switch_cost: int = typer.Option(
-            0, "--switch-cost", min=0, help="Ticks each context switch costs."),
+            0, "--switch-cost", min=0, max=MAX_TICKS, help="Ticks each context switch costs."),
         switch: Switch | None = typer.Option(
             None, "--switch", help="cyclic: switch when a process issues an I/O (on-io, "
             "the default) or only when it ends (on-end)."),
@@ -178,18 +202,20 @@ def osmodel_commands(app: typer.Typer) -> None:
             None, "--io-done", help="cyclic: a process whose I/O completes waits its turn "
             "(later, the default) or runs at once (immediate)."),
         io_length: int | None = typer.Option(
-            None, "--io-length", min=1, help=f"Length of an 'i' in --process (default "
-            f"{IO_LENGTH})."),
+            None, "--io-length", min=1, max=MAX_TABLE_TICKS,
+            help=f"Length of an 'i' in --process (default {IO_LENGTH})."),
         seed: int | None = typer.Option(
             None, "--seed", help="A quiz: draw the workload (and lottery's draws) from this "
             "seed and print only the question."),
         solve: bool = typer.Option(False, "--solve", help="Quiz: print the answers too."),
         count: int | None = typer.Option(
-            None, "--count", min=1, max=100_000, help="Quiz: number of jobs (default 3)."),
+            None, "--count", min=1, max=MAX_JOBS, help="Quiz: number of jobs (default 3)."),
         max_length: int | None = typer.Option(
-            None, "--max-length", min=1, help="Quiz: longest job (default 10)."),
+            None, "--max-length", min=1, max=engine.MAX_DEMAND,
+            help="Quiz: longest job (default 10)."),
         max_arrival: int | None = typer.Option(
-            None, "--max-arrival", min=0, help="Quiz: latest arrival (default 0)."),
+            None, "--max-arrival", min=0, max=MAX_TICKS,
+            help="Quiz: latest arrival (default 0)."),
         fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
         width: int = typer.Option(60, "--width", min=10, max=1000,
                                   help="Columns of the Gantt chart."),
@@ -204,6 +230,8 @@ def osmodel_commands(app: typer.Typer) -> None:
                        f"drop --platform {state.platform}")
         mixed = bool(process)
         name = policy or ("cyclic" if mixed else "fifo")
+        if seed is not None and not INT64_MIN <= seed <= INT64_MAX:
+            raise fail("--seed must be a 64-bit integer (from -2^63 to 2^63 - 1)")
         try:
             options = policy_options(option)
             if quantum is not None:

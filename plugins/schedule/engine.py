@@ -27,7 +27,7 @@ from osmodel.kernel.runs import SWITCHING, RunLog
 from osmodel.kernel.simulation import guarded
 from osmodel.plugins.views.intervals import state_intervals
 
-from .workload import Job, Workload, program_name
+from .workload import MAX_TABLE_TICKS, Job, Workload, program_name
 
 if TYPE_CHECKING:
     from osmodel.kernel.kernel import Kernel
@@ -62,9 +62,6 @@ class Setup:
 #: piece a slice, a fast-forwarded round robin far less), not with ticks; the bound
 #: keeps a policy that decides every few ticks to minutes, not hours.
 MAX_DEMAND = 100_000_000
-#: The most ticks a tick-by-tick table may have (processes that do I/O): that view has
-#: a row per tick, so its size is the run's length.
-MAX_TABLE_TICKS = 1_000_000
 
 
 def time_limit(workload: Workload, setup: Setup) -> int:
@@ -268,6 +265,10 @@ def _measure(kernel: Kernel, workload: Workload, setup: Setup,
                                  acct.ready, acct.cpu, acct.blocked))
     ticks: tuple[Tick, ...] = ()
     if recorder is not None:
+        if kernel.now > MAX_TABLE_TICKS:  # long I/O, late arrivals, costly switches
+            raise ConfigError(f"the processes ran for {kernel.now:,} ticks (their I/O, "
+                              "arrivals and switches); the tick-by-tick table has at most "
+                              f"{MAX_TABLE_TICKS:,} rows")
         ticks = tick_table(recorder.events, kernel.now, job_of, workload, costs)
     return Outcome(
         setup, workload, tuple(results), Slices(log, job_of), kernel.now,

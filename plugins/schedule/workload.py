@@ -20,6 +20,12 @@ from osmodel.kernel.program import Program
 
 #: The default length of an I/O written as a bare ``i`` (the homework simulator's).
 IO_LENGTH = 5
+#: The most jobs (or processes) one workload may have, and so the most items in a list.
+MAX_JOBS = 100_000
+#: The most ticks a tick-by-tick table may have (processes that do I/O): that view has
+#: a row per tick, so its size is the run's length.  It also bounds what a process's
+#: program may ask for before anything is drawn: a step's ticks, an X:Y's instructions.
+MAX_TABLE_TICKS = 1_000_000
 
 
 class WorkloadError(OsmodelError):
@@ -99,28 +105,46 @@ def program_name(job: Job) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def numbers(text: str, option: str, *, minimum: int = 0,
-            maximum: int | None = None) -> tuple[int, ...]:
-    """A comma-separated list of whole numbers from ``minimum`` to ``maximum``."""
+def whole_number(digits: str, most: int) -> int:
+    """The value of ``digits`` (``[+-]?[0-9]+``), or one past ``most`` in magnitude when it has
+    more digits than ``most``: int() is slow on long strings and refuses 4300 digits."""
+    width = len(str(most))
+    if len(digits.lstrip("+-").lstrip("0")) <= width:
+        return int(digits)
+    return -(most + 1) if digits.startswith("-") else most + 1
+
+
+def numbers(text: str, option: str, *, minimum: int, maximum: int) -> tuple[int, ...]:
+    """A comma-separated list of at most `MAX_JOBS` whole numbers from ``minimum`` to
+    ``maximum``."""
     items = [item.strip() for item in text.split(",")]
     if not text.strip():
         raise WorkloadError(f"{option} is empty; give comma-separated numbers such as 300,100")
+    if len(items) > MAX_JOBS:
+        raise WorkloadError(f"{option} has {len(items):,} items; at most {MAX_JOBS:,} "
+                            "(one per job)")
     values: list[int] = []
     for position, item in enumerate(items, 1):
         if not re.fullmatch(r"[+-]?[0-9]+", item):
-            what = "an empty item" if not item else repr(item)
+            what = "an empty item" if not item else repr(item[:20])
             raise WorkloadError(f"{option}: item {position} is {what}, not a whole number "
                                 f"(write the list as 300,100,200)")
-        value = int(item)
+        value = whole_number(item, max(abs(minimum), abs(maximum)))
+        shown = item if len(item) <= 20 else item[:17] + "..."
         if value < minimum:
             kind = "negative" if value < 0 else "too small"
-            raise WorkloadError(f"{option}: item {position} is {value}, which is {kind} "
-                                f"(each must be at least {minimum})")
-        if maximum is not None and value > maximum:
-            raise WorkloadError(f"{option}: item {position} is {value}, which is too large "
-                                f"(each must be at most {maximum})")
+            raise WorkloadError(f"{option}: item {position} is {shown}, which is {kind} "
+                                f"(each must be at least {minimum:,})")
+        if value > maximum:
+            raise WorkloadError(f"{option}: item {position} is {shown}, which is too large "
+                                f"(each must be at most {maximum:,})")
         values.append(value)
     return tuple(values)
+
+
+def _shown(text: str) -> str:
+    """A ``--process`` value as messages quote it: its start when it is long."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 _STEP = re.compile(r"([ci])([0-9]*)")
@@ -130,19 +154,20 @@ def program_steps(text: str, io_length: int = IO_LENGTH) -> tuple[Step, ...]:
     """``c4,i5,c2``: compute 4 ticks, an I/O of 5 ticks, compute 2 (``i`` alone: ``io_length``)."""
     steps: list[Step] = []
     for position, item in enumerate((part.strip() for part in text.split(",")), 1):
+        where = f"--process {_shown(text)}: item {position}"
         match = _STEP.fullmatch(item.lower())
         if match is None:
-            raise WorkloadError(f"--process {text!r}: item {position} ({item!r}) is not cN "
-                                "(compute N ticks) or iN (an I/O of N ticks; i alone: "
-                                f"{io_length})")
+            raise WorkloadError(f"{where} ({_shown(item)}) is not cN (compute N ticks) or iN "
+                                f"(an I/O of N ticks; i alone: {io_length})")
         kind, digits = match.groups()
         if kind == "c" and not digits:
-            raise WorkloadError(f"--process {text!r}: item {position} (c) needs a length, "
-                                "such as c4")
-        ticks = int(digits) if digits else io_length
+            raise WorkloadError(f"{where} (c) needs a length, such as c4")
+        ticks = whole_number(digits, MAX_TABLE_TICKS) if digits else io_length
         if ticks < 1:
-            raise WorkloadError(f"--process {text!r}: item {position} ({item}) must last at "
-                                "least 1 tick")
+            raise WorkloadError(f"{where} ({item[:20]}) must last at least 1 tick")
+        if ticks > MAX_TABLE_TICKS:
+            raise WorkloadError(f"{where} ({item[:20]}) lasts more than {MAX_TABLE_TICKS:,} "
+                                "ticks, the most a tick-by-tick table has")
         steps.append(Step("cpu" if kind == "c" else "io", ticks))
     return tuple(_merged(steps))
 
@@ -166,24 +191,35 @@ def is_description(text: str) -> bool:
     return _DESCRIPTION.fullmatch(text.strip()) is not None
 
 
-def described_steps(text: str, rng: random.Random, io_length: int) -> tuple[Step, ...]:
-    """Draw the program an ``X:Y`` description stands for.
+def described_steps(text: str, rng: random.Random, io_length: int, *,
+                    most: int = MAX_TABLE_TICKS) -> tuple[Step, ...]:
+    """Draw the program an ``X:Y`` description stands for, of at most ``most`` instructions
+    (what is left of `MAX_TABLE_TICKS` for the workload: each takes at least a tick).
 
     One draw of ``rng.random()`` per instruction, in order, as the homework
     simulator does, so a seed gives the same programs as ``process-run.py -s``.
     """
     match = _DESCRIPTION.fullmatch(text.strip())
     assert match is not None
-    count, percent = int(match.group(1)), int(match.group(2))
+    count, percent = whole_number(match.group(1), most), whole_number(match.group(2), 100)
     if count < 1:
-        raise WorkloadError(f"--process {text!r}: a process needs at least 1 instruction")
+        raise WorkloadError(f"--process {_shown(text)}: a process needs at least 1 instruction")
+    if count > most:
+        left = "" if most == MAX_TABLE_TICKS else f" left of the {MAX_TABLE_TICKS:,} in all"
+        raise WorkloadError(f"--process {_shown(text)}: more than {most:,} instructions{left} "
+                            "(each takes at least a tick of the tick-by-tick table)")
     if percent > 100:
-        raise WorkloadError(f"--process {text!r}: the chance of computing is a percentage "
-                            f"from 0 to 100, not {percent}")
+        raise WorkloadError(f"--process {_shown(text)}: the chance of computing is a percentage "
+                            f"from 0 to 100, not {match.group(2)[:20]}")
     chance = percent / 100
     steps = [Step("cpu", 1) if rng.random() < chance else Step("io", io_length)
              for _ in range(count)]
     return tuple(_merged(steps))
+
+
+def instructions(steps: Sequence[Step]) -> int:
+    """How many instructions a drawn program has: a tick of computing each, or an I/O."""
+    return sum(step.ticks if step.kind == "cpu" else 1 for step in steps)
 
 
 def random_lengths(rng: random.Random, count: int, max_length: int,

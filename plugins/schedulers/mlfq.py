@@ -37,7 +37,7 @@ keeps a finished simulation going.
 Options:
 
 ``levels`` (default 3)
-    Number of queues.
+    Number of queues, at most `MAX_LEVELS` (64).
 ``quantum`` (default 2)
     Ticks of a time slice: one integer for every level, or a list with one
     per level, top first.
@@ -72,7 +72,7 @@ from osmodel.kernel.kernel import Kernel, Timer
 from osmodel.kernel.process import Process
 from osmodel.kernel.scheduler import SchedulerFactory
 
-from .base import FifoQueue, Job, Policy
+from .base import MAX_LEVELS, FifoQueue, Job, Policy
 
 
 class MlfqJob(Job):
@@ -129,7 +129,7 @@ class MultiLevelFeedbackQueue(Policy):
     def __init__(self, kernel: Kernel, options: Mapping[str, Any]) -> None:
         super().__init__(kernel, options)
         read = self.read
-        self.levels = levels = read.integer("levels", 1)
+        self.levels = levels = read.integer("levels", 1, MAX_LEVELS)
         self.quantum = read.per_level("quantum", levels)
         self.allotment = (list(self.quantum) if self.config["allotment"] is None
                           else read.per_level("allotment", levels))

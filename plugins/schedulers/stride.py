@@ -16,8 +16,8 @@ and sleeping earns no credit.  ``process.vruntime`` shows the pass value.
 
 Options: ``quantum`` (ticks, default 1; 0 runs a process until it blocks or
 ends), ``big`` (the number strides are computed from, default 10,000 as in
-OSTEP) and ``queues`` (``"shared"`` or ``"per-cpu"``, see
-`osmodel.plugins.schedulers.base`).
+OSTEP; at most `MAX_BIG`, 1,000,000,000) and ``queues`` (``"shared"`` or
+``"per-cpu"``, see `osmodel.plugins.schedulers.base`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from osmodel.kernel.kernel import Kernel
 from osmodel.kernel.process import Process
 from osmodel.kernel.scheduler import SchedulerFactory
 
-from .base import HeapQueue, Job, Policy
+from .base import MAX_BIG, HeapQueue, Job, Policy
 
 
 class StrideJob(Job):
@@ -51,7 +51,7 @@ class Stride(Policy):
     def __init__(self, kernel: Kernel, options: Mapping[str, Any]) -> None:
         super().__init__(kernel, options)
         self.quantum: int | None = self.read.integer("quantum", 0) or None
-        self.big = self.read.integer("big", 1)
+        self.big = self.read.integer("big", 1, MAX_BIG)
         #: The pass of the process picked last (never decreasing).
         self.floor = 0
         self.make_queues(HeapQueue)

@@ -35,34 +35,40 @@ def test_defaults_are_accepted_and_an_unknown_option_is_named_with_the_known_one
                                 f"(options: {', '.join(known)})")
 
 
+#: The bound on every option that is a time in ticks.
+TICKS = "1,000,000,000,000"
+
 BAD: list[tuple[str, dict[str, Any], str]] = [
     ("fifo", {"quantum": 2}, "scheduler 'fifo' has no option 'quantum' (options: queues)"),
-    ("rr", {"quantum": -1}, "scheduler 'rr': option 'quantum' must be an integer >= 0, not -1"),
-    ("rr", {"quantum": True}, "option 'quantum' must be an integer >= 0, not True"),
-    ("rr", {"quantum": 2.5}, "option 'quantum' must be an integer >= 0, not 2.5"),
+    ("rr", {"quantum": -1},
+     f"scheduler 'rr': option 'quantum' must be an integer from 0 to {TICKS}, not -1"),
+    ("rr", {"quantum": True}, f"option 'quantum' must be an integer from 0 to {TICKS}, not True"),
+    ("rr", {"quantum": 2.5}, f"option 'quantum' must be an integer from 0 to {TICKS}, not 2.5"),
     ("rr", {"queues": "both"},
      "scheduler 'rr': option 'queues' must be one of 'shared', 'per-cpu', not 'both'"),
     ("sjf", {"queues": 1}, "option 'queues' must be one of 'shared', 'per-cpu', not 1"),
     ("priority", {"preemptive": "yes"},
      "scheduler 'priority': option 'preemptive' must be true or false, not 'yes'"),
-    ("priority", {"aging": -1}, "option 'aging' must be an integer >= 0, not -1"),
+    ("priority", {"aging": -1}, f"option 'aging' must be an integer from 0 to {TICKS}, not -1"),
     ("priority", {"order": "up"},
      "option 'order' must be one of 'low-first', 'high-first', not 'up'"),
-    ("mlfq", {"levels": 0}, "scheduler 'mlfq': option 'levels' must be an integer >= 1, not 0"),
-    ("mlfq", {"quantum": [1, 2]}, "option 'quantum' must be an integer >= 1 or a list of 3 "
-                                  "such integers (one per level), not [1, 2]"),
-    ("mlfq", {"levels": 2, "allotment": [4, 0]}, "option 'allotment' must be an integer >= 1 "
-                                                 "or a list of 2 such integers"),
-    ("mlfq", {"quantum": 0}, "option 'quantum' must be an integer >= 1"),
-    ("mlfq", {"boost": -5}, "option 'boost' must be an integer >= 0, not -5"),
+    ("mlfq", {"levels": 0},
+     "scheduler 'mlfq': option 'levels' must be an integer from 1 to 64, not 0"),
+    ("mlfq", {"quantum": [1, 2]}, f"option 'quantum' must be an integer from 1 to {TICKS} or a "
+                                  "list of 3 such integers (one per level), not [1, 2]"),
+    ("mlfq", {"levels": 2, "allotment": [4, 0]}, f"option 'allotment' must be an integer from 1 "
+                                                 f"to {TICKS} or a list of 2 such integers"),
+    ("mlfq", {"quantum": 0}, f"option 'quantum' must be an integer from 1 to {TICKS}"),
+    ("mlfq", {"boost": -5}, f"option 'boost' must be an integer from 0 to {TICKS}, not -5"),
     ("mlfq", {"io_to_front": 1}, "option 'io_to_front' must be true or false, not 1"),
     ("mlfq", {"io_resets_allotment": "no"}, "option 'io_resets_allotment' must be true or"),
     ("lottery", {"quantum": -1}, "scheduler 'lottery': option 'quantum' must be an integer"),
-    ("stride", {"big": 0}, "scheduler 'stride': option 'big' must be an integer >= 1, not 0"),
+    ("stride", {"big": 0},
+     "scheduler 'stride': option 'big' must be an integer from 1 to 1,000,000,000, not 0"),
     ("cfs", {"sched_latency": 0}, "scheduler 'cfs': option 'sched_latency' must be an integer "
-                                  ">= 1, not 0"),
-    ("cfs", {"min_granularity": "6"}, "option 'min_granularity' must be an integer >= 1, "
-                                      "not '6'"),
+                                  f"from 1 to {TICKS}, not 0"),
+    ("cfs", {"min_granularity": "6"}, "option 'min_granularity' must be an integer from 1 to "
+                                      f"{TICKS}, not '6'"),
 ]
 
 
