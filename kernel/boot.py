@@ -56,10 +56,19 @@ def schedulers(pm: PluginManager) -> dict[str, SchedulerFactory]:
     return {name: factory for name, (factory, _) in found.items()}
 
 
+class UnknownChoice(ConfigError):
+    """A platform or scheduler name no plugin offers; ``kind`` says which, so an error
+    can point at where the name was written (`Scenario.locations`)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 def _choose(kind: str, name: str, choices: Mapping[str, T]) -> T:
     if name not in choices:
         known = ", ".join(sorted(choices)) or "none"
-        raise ConfigError(f"unknown {kind} {name!r}; installed: {known}")
+        raise UnknownChoice(f"unknown {kind} {name!r}; installed: {known}", kind)
     return choices[name]
 
 

@@ -11,12 +11,12 @@ from typing import Any
 import attrs
 from attrs import define, field
 
-from .boot import boot
-from .errors import ConfigError, OsmodelError, PluginError
+from .boot import UnknownChoice, boot
+from .errors import ConfigError, Location, OsmodelError, PluginError, SourceError
 from .events import Recorder, TraceSink
 from .hookcalls import call, first
 from .kernel import Kernel
-from .machine import Machine
+from .machine import MAX_CPUS, Machine
 from .manager import PluginManager, make_plugin_manager
 from .process import Process
 from .scenario import Scenario, TimelineEvent
@@ -93,8 +93,8 @@ def machine_for(scenario: Scenario, *, cpus: int | None = None,
     """The scenario's machine with command-line overrides applied."""
     machine: Machine = scenario.machine
     if cpus is not None:
-        if cpus < 1:
-            raise ConfigError(f"--cpus must be at least 1, not {cpus}")
+        if not 1 <= cpus <= MAX_CPUS:
+            raise ConfigError(f"--cpus must be from 1 to {MAX_CPUS}, not {cpus}")
         machine = attrs.evolve(machine, cpus=cpus)
     if scheduler is not None and scheduler != machine.scheduler:
         machine = attrs.evolve(machine, scheduler=scheduler, scheduler_options={})
@@ -128,16 +128,41 @@ def simulate(
         for file, words in scenario.files.items():
             kernel.fs.create(file, list(words))
 
-    kernel = guarded(None, lambda: boot(
-        machine or scenario.machine, name, pm, programs=scenario.programs,
-        seed=seed if seed is not None else scenario.seed or 0,
-        sinks=(recorder, *sinks), before_boot=prepare), pm)
+    try:
+        kernel = guarded(None, lambda: boot(
+            machine or scenario.machine, name, pm, programs=scenario.programs,
+            seed=seed if seed is not None else scenario.seed or 0,
+            sinks=(recorder, *sinks), before_boot=prepare), pm)
+    except ConfigError as error:
+        location = _written_at(error, scenario, platform=platform, machine=machine)
+        if location is None:
+            raise
+        raise SourceError(str(error), location) from None
     for event in scenario.timeline:
         kernel.at(event.time, lambda e, k=kernel: _outside(k, e), event)
     sim = Simulation(scenario, name, kernel, recorder, history)
     if run:
         sim.run(until)
     return sim
+
+
+def _written_at(error: ConfigError, scenario: Scenario, *, platform: str | None,
+                machine: Machine | None) -> Location | None:
+    """Where the scenario file gave the name or option that boot refused, if it gave it
+    (a command-line override has no place in the file)."""
+    where = scenario.locations
+    if isinstance(error, UnknownChoice):
+        if error.kind == "platform":
+            return where.get("platform") if platform is None else None
+        if machine is not None and machine.scheduler != scenario.machine.scheduler:
+            return None
+        return where.get("scheduler")
+    option = getattr(error, "option", None)  # a scheduler's OptionError names its option
+    if option is None or (machine is not None and (
+            machine.scheduler != scenario.machine.scheduler
+            or machine.scheduler_options != scenario.machine.scheduler_options)):
+        return None
+    return where.get(f"scheduler_options.{option}", where.get("scheduler_options"))
 
 
 def _outside(kernel: Kernel, event: TimelineEvent) -> None:

@@ -47,15 +47,6 @@ def write_or_fail(option: str, path: OutputPath, lines: Iterable[str]) -> Target
         raise fail(str(error)) from None
 
 
-def write_atomically(path: Path, lines: Iterable[str]) -> None:
-    """The old entry point, kept for ``schedule --trace`` until it calls ``write_output``:
-    the same writer, its error as the OSError callers of this one catch."""
-    try:
-        write_output("--trace", path, lines)
-    except OutputError as error:
-        raise OSError(error.errno or 0, error.reason) from error
-
-
 def jsonl(events: Iterable[Event]) -> Iterable[str]:
     for event in events:
         yield json.dumps(event.as_dict(), sort_keys=True)

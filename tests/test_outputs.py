@@ -433,7 +433,7 @@ def test_the_signal_handlers_are_restored_and_threads_can_write(tmp_path: Path) 
 
 
 def test_schedule_trace_uses_the_same_writer(tmp_path: Path) -> None:
-    """``schedule --trace`` calls the old ``write_atomically``, now this writer."""
+    """``schedule --trace`` writes through the same writer as every other output."""
     directory = tmp_path / "dir"
     directory.mkdir()
     result = osmodel("schedule", "--jobs", "3,1", "--trace", str(directory))

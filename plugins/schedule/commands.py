@@ -13,7 +13,6 @@ import random
 import re
 import tomllib
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -23,7 +22,7 @@ from osmodel.kernel.cli import AppState, fail
 from osmodel.kernel.errors import OsmodelError
 from osmodel.kernel.machine import MAX_CPUS, MAX_TICKS
 from osmodel.kernel.scenario import INT64_MAX, INT64_MIN, LAUNCH_RANGES, unsafe_toml
-from osmodel.plugins.commands import Format, write_atomically
+from osmodel.plugins.commands import Format, check_or_fail, write_or_fail
 
 from . import engine, report
 from .workload import (
@@ -219,7 +218,7 @@ def osmodel_commands(app: typer.Typer) -> None:
         fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
         width: int = typer.Option(60, "--width", min=10, max=1000,
                                   help="Columns of the Gantt chart."),
-        trace: Path | None = typer.Option(
+        trace: str | None = typer.Option(
             None, "--trace", metavar="FILE", help="Write every slice to FILE, one JSON object "
             "a line: cpu, job (null while switching), start, end."),
     ) -> None:
@@ -253,6 +252,8 @@ def osmodel_commands(app: typer.Typer) -> None:
             question_only = seed is not None and not solve
             if question_only and trace is not None:
                 raise WorkloadError("--trace writes the answers: add --solve")
+            if trace is not None:
+                check_or_fail("--trace", trace)  # before the run, not after it
             if question_only:  # the question needs no run, only the checks a run makes
                 engine.check(state.pm, workload, setup)
             else:
@@ -260,11 +261,7 @@ def osmodel_commands(app: typer.Typer) -> None:
         except OsmodelError as error:
             raise fail(str(error)) from None
         if trace is not None:
-            try:
-                write_atomically(trace, engine.trace_lines(outcome.slices))
-            except OSError as error:
-                raise fail(f"cannot write the trace to {trace}: "
-                           f"{error.strerror or error}") from None
+            write_or_fail("--trace", trace, engine.trace_lines(outcome.slices))
         if question_only:
             question = (report.process_question if mixed else report.job_question)(
                 workload, setup, seed)

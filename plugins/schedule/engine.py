@@ -22,6 +22,7 @@ from attrs import define, field, frozen
 from osmodel.kernel.boot import boot, schedulers
 from osmodel.kernel.errors import ConfigError, OsmodelError
 from osmodel.kernel.events import Event, Recorder, TraceSink
+from osmodel.kernel.hookcalls import call
 from osmodel.kernel.machine import Limits, Machine
 from osmodel.kernel.runs import SWITCHING, RunLog
 from osmodel.kernel.simulation import guarded
@@ -237,7 +238,7 @@ def _measure(kernel: Kernel, workload: Workload, setup: Setup,
     for job in workload.jobs:
         kernel.at(job.arrival, arrive, job)
     guarded(kernel, kernel.run)
-    guarded(kernel, lambda: kernel.hook.osmodel_finish(kernel=kernel))
+    guarded(kernel, lambda: call(kernel.pm, "osmodel_finish", kernel=kernel))
     for sink in kernel.sinks:
         sink.close()
     for cpu in kernel.cpus:  # what is still running when the run stops early

@@ -450,7 +450,7 @@ def test_a_trace_that_cannot_be_written_is_an_error_that_leaves_nothing(
     target = tmp_path / "missing" / "slices.jsonl"
     result = osmodel("schedule", "--jobs", "3,1", "--trace", str(target))
     assert (result.code, result.stdout) == (2, "")
-    assert f"cannot write the trace to {target}" in result.stderr
+    assert f"--trace: cannot write {target}" in result.stderr
     assert not target.parent.exists()
 
 
