@@ -16,7 +16,7 @@ from attrs import define, frozen
 
 from .errors import Location, SourceError
 from .memory import TEXT_PAGE, FramePool, MemoryObject
-from .program import Instruction, Mem, Operand, Program
+from .program import WORD_MAX, WORD_MIN, WORD_RANGE, Instruction, Mem, Operand, Program
 
 if TYPE_CHECKING:
     from .kernel import Kernel
@@ -128,6 +128,37 @@ def _error(message: str, where: Operand | Instruction, expected: str | None = No
     return SourceError(message, where.location, expected)
 
 
+def _word(value: int, location: Location, what: str = "") -> int:
+    """``value``, if it fits in a word: so registers and memory only ever hold words."""
+    if not WORD_MIN <= value <= WORD_MAX:
+        raise SourceError(f"{what}number {value} does not fit in a word", location, WORD_RANGE)
+    return value
+
+
+def _check_data(program: Program) -> None:
+    """Every initial word of every variable fits (reported at the program: a `Program`
+    keeps no place per value)."""
+    for name, words in program.data.items():
+        for value in words:
+            _word(value, program.location or Location(None, 1, 1),
+                  f"variable {name!r} of program {program.name!r}: ")
+
+
+def _inside(program: Program, label: str, index: int) -> int:
+    """A label's instruction index, checked: every jump to a label then stays in the code.
+
+    Only a `Program` made by hand can break this (the assembler and the
+    builder place labels themselves); a negative index would count from the end.
+    """
+    if not 0 <= index <= len(program.instructions):
+        raise SourceError(
+            f"label {label!r} of program {program.name!r} points outside its code ({index})",
+            program.location or Location(None, 1, 1),
+            f"an instruction index from 0 to {len(program.instructions)}",
+        )
+    return index
+
+
 class Linker:
     """Links programs against one instruction set, constant table and program list."""
 
@@ -180,6 +211,7 @@ class Linker:
         return Image(program, code, absolute, text, data, text_pages, data_page, data_pages)
 
     def _code(self, program: Program, addresses: Mapping[str, int]) -> Code:
+        _check_data(program)
         # micro-ops shift instruction indexes: map each instruction to its first entry
         starts: list[int] = []
         position = 0
@@ -190,7 +222,8 @@ class Linker:
             starts.append(position)
             position += len(spec.micro) or 1
         starts.append(position)
-        labels = {name: starts[index] for name, index in program.labels.items()}
+        labels = {name: starts[_inside(program, name, index)]
+                  for name, index in program.labels.items()}
         code: list[tuple[Handler, tuple[Any, ...], tuple[int, ...], int, bool]] = []
         for index, (ins, spec) in enumerate(zip(program.instructions, specs, strict=True)):
             args = self._args(ins, spec, labels, addresses)
@@ -302,20 +335,21 @@ class Linker:
                     "a variable, [rN] or [rN+offset]",
                 )
             assert isinstance(value, Mem)
+            offset = _word(value.offset, operand.location)
             if isinstance(value.base, str):
                 if value.base not in addresses:
                     raise _error(f"no variable {value.base!r}", operand, "a declared variable")
-                return (None, addresses[value.base] + value.offset)
+                return (None, addresses[value.base] + offset)
             if isinstance(value.base, int):
-                return (value.base, value.offset)
-            return (None, value.offset)
+                return (value.base, offset)
+            return (None, offset)
         raise AssertionError(kind)
 
     def _constant(self, operand: Operand, spec: OpSpec) -> int:
         k, value = operand.kind, operand.value
         if k == "int":
             assert isinstance(value, int)
-            return value
+            return _word(value, operand.location)
         if k == "name":
             if value in self.constants:
                 return self.constants[str(value)]
