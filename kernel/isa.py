@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .files import ResourceError
-from .link import Args, OpSpec, Reg, Res
+from .files import MODES, ResourceError
+from .link import Args, Choice, OpSpec, Reg, Res
 from .memory import BadAddress, OutOfMemory
 from .program import WORD_BITS
 
@@ -364,13 +364,15 @@ CORE_OPS: tuple[OpSpec, ...] = (
            "ticks of CPU, the process is then blocked for N ticks, and completing it takes "
            "io_done_cost ticks.", micro=(op_io_issue, op_io_wait, op_io_done)),
     OpSpec("sleep", "v", 0, op_sleep, "Block for N ticks (a timer wakes the process)."),
-    OpSpec("print", "*", 0, op_print, "Write strings and values to the run's output (no cost).",
+    OpSpec("print", "t*", 0, op_print, "Write strings and values to the run's output (no cost).",
            instant=True),
     OpSpec("getpid", "", 1, op_getpid, "The caller's process id.", min_results=1),
     OpSpec("errno", "", 1, op_errno, "The error code of the last failed call, in the "
            "platform's numbering (errno, GetLastError).", min_results=1),
     OpSpec("open", "s,s?", 1, op_open, 'Open a file ("r", "w", "rw", "a"): a new open file '
-           "description in the next free slot; -1 on error.", group="files"),
+           "description in the next free slot; -1 on error.", group="files",
+           choices=(None, Choice("a file mode", frozenset(MODES),
+                                 expected='"r", "w", "rw" or "a"'))),
     OpSpec("read", "v", 1, op_read, "Read one word at the shared offset (-1 at end of file).",
            group="files"),
     OpSpec("write", "v,v", 1, op_write, "Write one word at the shared offset.", group="files"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from attrs import define, frozen
 
 from .errors import Location, SourceError
@@ -49,6 +50,32 @@ class Label:
 
 
 @frozen
+class Choice:
+    """What one operand may be written as, where "any constant" is too loose.
+
+    A name there must be one of ``names`` (a signal, a wait option ...), so a
+    constant of another kind (``kill pid, WNOHANG``) is refused when the
+    program is linked, not misread at run time.  For a string operand the
+    strings are the names.  With ``exact``, an integer must also be the value
+    of one of the names (a handler operand: a label, SIG_IGN or SIG_DFL).
+    """
+
+    what: str
+    names: frozenset[str]
+    exact: bool = False
+    #: What an error says is expected, when the names alone do not say it all.
+    expected: str = ""
+
+    def hint(self) -> str:
+        """The names for an error message: all of a few, or some of many."""
+        if self.expected:
+            return self.expected
+        shown = sorted(self.names)
+        text = ", ".join(shown[:6]) + (" ..." if len(shown) > 6 else "")
+        return f"{self.what} ({text})"
+
+
+@frozen
 class OpSpec:
     """One instruction or system call.
 
@@ -57,10 +84,14 @@ class OpSpec:
       ``v`` a value: register, integer or constant;  ``r`` a register;
       ``l`` a label;  ``p`` a program name;  ``s`` a string;  ``m`` memory;
       ``c`` a constant (integer, constant name or ``A|B``);
-      ``h`` a handler: a label (linked as `Label`) or a constant such as SIG_IGN.
-    ``results`` is how many result registers it may write.  ``micro``, when
-    given, expands the instruction into several handlers run in turn (an
-    ``io`` is issue, wait and completion).  ``group`` sorts the reference.
+      ``h`` a handler: a label (linked as `Label`) or a constant such as SIG_IGN;
+      ``t*`` any number of strings and values (what ``print`` takes).
+    Every operand's kind is checked when the program is linked, so a program
+    that loads never meets a wrong kind at run time.  ``choices`` narrows
+    operands by position (None: any constant).  ``results`` is how many
+    result registers it may write.  ``micro``, when given, expands the
+    instruction into several handlers run in turn (an ``io`` is issue, wait
+    and completion).  ``group`` sorts the reference.
     """
 
     name: str
@@ -73,6 +104,10 @@ class OpSpec:
     min_results: int = 0
     #: Takes no time, so it may still run when a quantum has just ended (``exit``, ``print``).
     instant: bool = False
+    choices: tuple[Choice | None, ...] = ()
+
+    def choice(self, index: int) -> Choice | None:
+        return self.choices[index] if index < len(self.choices) else None
 
     @property
     def signature(self) -> str:
@@ -85,10 +120,10 @@ class OpSpec:
             "m": "memory",
             "c": "constant",
             "h": "label-or-constant",
-            "*": "values...",
         }
         parts = [
-            kinds[c[0]] + ("?" if c.endswith("?") else "") for c in self.operands.split(",") if c
+            "values..." if c.endswith("*") else kinds[c[0]] + ("?" if c.endswith("?") else "")
+            for c in self.operands.split(",") if c
         ]
         text = f"{self.name} {', '.join(parts)}".rstrip()
         if self.results:
@@ -271,8 +306,8 @@ class Linker:
         sig = [c for c in spec.operands.split(",") if c]
         ops = list(ins.operands)
         out: list[Any] = []
-        variadic = bool(sig) and sig[-1] == "*"
-        required = sum(1 for c in sig if not c.endswith("?") and c != "*")
+        variadic = bool(sig) and sig[-1].endswith("*")
+        required = sum(1 for c in sig if not c.endswith(("?", "*")))
         if len(ops) < required or (not variadic and len(ops) > len(sig)):
             raise _error(
                 f"{ins.op} takes {len(sig) if not variadic else 'at least ' + str(required)}"
@@ -281,9 +316,35 @@ class Linker:
                 spec.signature,
             )
         for i, operand in enumerate(ops):
-            kind = sig[min(i, len(sig) - 1)][0]
+            kind = sig[min(i, len(sig) - 1)]
+            kind = "v" if kind == "*" else kind[0]
+            choice = spec.choice(i)
+            if choice is not None and not (kind == "h" and operand.value in labels):
+                self._choose(operand, "str" if kind == "s" else "name", choice, spec)
             out.append(self._operand(operand, kind, spec, labels, addresses))
         return tuple(out)
+
+    def _choose(self, operand: Operand, written: str, choice: Choice, spec: OpSpec) -> None:
+        """Refuse a name (``written`` "name") or a string ("str") that ``choice`` does
+        not allow, where it is written; a wrong kind of operand is `_operand`'s to report."""
+        k, value = operand.kind, operand.value
+        if k == "or":
+            for part in value:  # type: ignore[attr-defined]
+                self._choose(part, written, attrs.evolve(choice, exact=False), spec)
+            return
+        if k == written and value not in choice.names:
+            if k == "name" and value not in self.constants:
+                what = choice.what.removeprefix("a ").removeprefix("an ")
+                message = f"unknown {what} {value!r} on {self.platform}"
+            else:
+                shown = value if k == "name" else f'"{value}"'
+                message = f"{shown} is not {choice.what} for {spec.name}"
+            raise _error(message, operand, choice.hint())
+        if k == "int" and choice.exact:
+            allowed = {self.constants[name] for name in choice.names if name in self.constants}
+            if value not in allowed:
+                raise _error(f"{value} is not {choice.what} for {spec.name}", operand,
+                             choice.hint())
 
     def _operand(
         self,
@@ -294,7 +355,7 @@ class Linker:
         addresses: Mapping[str, int],
     ) -> Any:
         k, value = operand.kind, operand.value
-        if kind == "*":
+        if kind == "t":
             if k == "str":
                 return value
             kind = "v"
