@@ -261,6 +261,11 @@ def op_errno(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 # --- files ------------------------------------------------------------------------
 
+#: Words a file may hold: a write past it fails with the platform's error for "size"
+#: (EINVAL, ERROR_INVALID_PARAMETER), as a real one fails with EFBIG.  Without it
+#: ``seek fd, 1000000000000`` then ``write`` filled memory with the zeros before it.
+MAX_FILE_WORDS = 1 << 20
+
 
 def _file_error(k: Kernel, p: Process, r: Res, error: ResourceError) -> int:
     p.context.error = k.platform.error_code(error.reason)
@@ -297,7 +302,10 @@ def op_read(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 def op_write(k: Kernel, p: Process, a: Args, r: Res) -> int:
     try:
-        _slot_file(p, val(p, a[0])).write(val(p, a[1]))
+        file = _slot_file(p, val(p, a[0]))
+        if file.offset >= MAX_FILE_WORDS:
+            raise ResourceError("size", f"a file holds at most {MAX_FILE_WORDS} words")
+        file.write(val(p, a[1]))
     except ResourceError as error:
         return _file_error(k, p, r, error)
     put(p, r, 1)

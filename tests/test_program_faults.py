@@ -19,7 +19,7 @@ from conftest import run_cli
 from osmodel.kernel.asm import MAX_DATA_WORDS, MAX_INSTRUCTIONS, MAX_PAGES, MAX_STRING, parse
 from osmodel.kernel.boot import boot
 from osmodel.kernel.errors import ConfigError, Location, SourceError
-from osmodel.kernel.isa import CORE_OPS, wrap
+from osmodel.kernel.isa import CORE_OPS, MAX_FILE_WORDS, wrap
 from osmodel.kernel.link import Linker, OpSpec
 from osmodel.kernel.machine import Limits, Machine
 from osmodel.kernel.manager import make_plugin_manager
@@ -28,9 +28,11 @@ from osmodel.kernel.scenario import load_scenario
 from osmodel.kernel.simulation import simulate
 from osmodel.platforms.bare.platform import BarePlatform
 from osmodel.platforms.unix import syscalls as unix_syscalls
+from osmodel.platforms.unix.constants import MAX_MAP_COUNT
 from osmodel.platforms.unix.constants import constants as unix_constants
 from osmodel.platforms.windows import syscalls as windows_syscalls
 from osmodel.platforms.windows.boot import kill_code
+from osmodel.platforms.windows.constants import MAX_VIEWS
 from osmodel.platforms.windows.constants import constants as windows_constants
 
 PLATFORMS = ("unix", "windows", "bare")
@@ -351,6 +353,45 @@ loop:   mul r1, r1 -> r1
 def test_wrap_is_twos_complement() -> None:
     assert [wrap(v) for v in (WORD_MAX + 1, WORD_MIN - 1, 1 << 64, -(1 << 64) - 5, 7)] == [
         WORD_MIN, WORD_MAX, 0, -5, 7]
+
+
+@pytest.mark.parametrize(("platform", "error"), [("unix", 22), ("windows", 87), ("bare", 1)])
+def test_a_write_past_the_file_size_bound_fails_instead_of_filling_memory(
+        tmp_path: Path, platform: str, error: int) -> None:
+    code = f"""
+        open "f", "w" -> r1
+        seek r1, 1000000000000
+        write r1, 5 -> r2
+        errno -> r3
+        seek r1, {MAX_FILE_WORDS - 1}
+        write r1, 6 -> r4
+        write r1, 7 -> r5
+        print r2, r3, r4, r5"""
+    result = cli_run(tmp_path, scenario_text(platform, {"main": code}), "--format", "json")
+    assert f"-1 {error} 1 -1" in [o["text"] for o in result.json()["output"]]
+
+
+@pytest.mark.parametrize(("platform", "setup", "call", "limit", "error"), [
+    ("unix", "", "mmap_private 1 -> r1", MAX_MAP_COUNT, 12),
+    ("windows", 'CreateFileMapping "", 1 -> r4', "MapViewOfFile r4, FILE_MAP_WRITE -> r1",
+     MAX_VIEWS, 8)])
+def test_mappings_are_bounded_so_a_loop_of_them_stays_fast(
+        tmp_path: Path, platform: str, setup: str, call: str, limit: int, error: int) -> None:
+    """Each new mapping scans the old ones: 20,000 of them once took minutes."""
+    code = f"""
+        {setup}
+        mov 5000 -> r5
+        mov 0 -> r6
+loop:   {call}
+        jle r1, 0, failed
+        add r6, 1 -> r6
+failed: sub r5, 1 -> r5
+        jnz r5, loop
+        errno -> r2
+        print r6, r2"""
+    result = cli_run(tmp_path, scenario_text(platform, {"main": code}), "--format", "json")
+    # the program's text, data and stack are three of the mappings
+    assert f"{limit - 3} {error}" in [o["text"] for o in result.json()["output"]]
 
 
 # --- 5. a process table too small for the boot ----------------------------------------------

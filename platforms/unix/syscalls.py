@@ -22,7 +22,9 @@ from . import creation, groups, signals, tree, waiting
 from .constants import (
     EBADF,
     EINVAL,
+    ENOMEM,
     ESRCH,
+    MAX_MAP_COUNT,
     SIG_DFL,
     SIG_IGN,
     SIGKILL,
@@ -357,6 +359,8 @@ def _mmap(shared: bool) -> Handler:
         pages = val(p, a[0])
         if pages <= 0:
             raise UnixError(EINVAL, "a mapping needs at least one page")
+        if len(p.space.segments) >= MAX_MAP_COUNT:
+            raise UnixError(ENOMEM, f"{MAX_MAP_COUNT} mappings already (vm.max_map_count)")
         start = p.space.free_region(pages)
         if shared:
             obj = MemoryObject(k.pool, name=f"shm:{p.pid}@{start:#x}")

@@ -23,12 +23,14 @@ from .constants import (
     ERROR_ACCESS_DENIED,
     ERROR_INVALID_HANDLE,
     ERROR_INVALID_PARAMETER,
+    ERROR_NOT_ENOUGH_MEMORY,
     EVENT_MODIFY_STATE,
     HANDLE_FLAG_INHERIT,
     INFINITE,
     JOB_OBJECT_ASSIGN_PROCESS,
     JOB_OBJECT_SET_ATTRIBUTES,
     JOB_OBJECT_TERMINATE,
+    MAX_VIEWS,
     PROCESS_QUERY_LIMITED_INFORMATION,
     PROCESS_SET_QUOTA,
     PROCESS_TERMINATE,
@@ -328,6 +330,8 @@ def sys_open_file_mapping(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 @syscall("MapViewOfFile")
 def sys_map_view_of_file(k: Kernel, p: Process, a: Args, r: Res) -> int:
+    if len(p.space.segments) >= MAX_VIEWS:
+        raise WinError(ERROR_NOT_ENOUGH_MEMORY, f"{MAX_VIEWS} mappings already")
     put(p, r, sections.map_view(k, p, val(p, a[0]), val(p, a[1])))
     return 1
 
