@@ -24,10 +24,14 @@ from pathlib import Path
 from typing import NamedTuple, NoReturn
 
 from .errors import Location, SourceError
-from .program import REGISTERS, Instruction, Mem, Operand, Program
+from .program import REGISTERS, WORD_RANGE, Instruction, Mem, Operand, Program
 
 __all__ = [
     "DIRECTIVES",
+    "MAX_DATA_WORDS",
+    "MAX_INSTRUCTIONS",
+    "MAX_PAGES",
+    "MAX_STRING",
     "MEMORY_OPERANDS",
     "ProgramCollector",
     "format_operand",
@@ -46,6 +50,21 @@ MEMORY_OPERANDS: Mapping[str, int] = {"load": 0, "store": 0}
 DIRECTIVES = frozenset({"data", "pages"})
 
 REGISTER_RANGE = f"r0..r{REGISTERS - 1}"
+
+# Bounds on what one program may ask for, checked as it is read (docs/limits.md).  No
+# teaching program comes near them; together they keep a program's memory in megabytes.
+#: Instructions in one program.
+MAX_INSTRUCTIONS = 65_536
+#: Words of data in one program, all variables together (``data buf[N]`` included).
+MAX_DATA_WORDS = 1 << 20
+#: The data segment a ``pages`` directive may ask for.
+MAX_PAGES = 1 << 20
+#: Characters in one string literal.
+MAX_STRING = 4096
+#: Digits (after a 0x/0b prefix and leading zeros) beyond which a number is refused
+#: unconverted (Python refuses to convert more than 4300).  Whether a number fits in a
+#: word is the linker's to say, so that the builder and the parser accept the same.
+_MAX_DIGITS = 64
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _REGISTER = re.compile(r"[rR][0-9]+")
@@ -73,15 +92,22 @@ def register_number(text: str, location: Location) -> int | None:
     """
     if not _REGISTER.fullmatch(text):
         return None
-    number = int(text[1:])
-    if number >= REGISTERS:
-        raise SourceError(f"no register {text}", location, expected=REGISTER_RANGE)
-    return number
+    digits = text[1:].lstrip("0") or "0"
+    if len(digits) > 2 or int(digits) >= REGISTERS:  # unconverted if long (r followed by 5000 9s)
+        raise SourceError(f"no register {_shorten(text)}", location, expected=REGISTER_RANGE)
+    return int(digits)
 
 
 def is_name(text: str) -> bool:
     """True if ``text`` can be written as a name: an identifier that is not a register."""
     return bool(_IDENT.fullmatch(text)) and not _REGISTER.fullmatch(text)
+
+
+def _check_string(operand: Operand) -> None:
+    length = len(str(operand.value))
+    if length > MAX_STRING:
+        raise SourceError(f"string of {length} characters is too long", operand.location,
+                          expected=f"at most {MAX_STRING} characters")
 
 
 class ProgramCollector:
@@ -98,6 +124,7 @@ class ProgramCollector:
         self.labels: dict[str, int] = {}
         self.data: dict[str, tuple[int, ...]] = {}
         self.pages = 0
+        self._words = 0  # of data, all variables together
         self._label_lines: dict[str, int] = {}
         self._declared_lines: dict[str, int] = {}
         self._pages_line: int | None = None
@@ -121,19 +148,35 @@ class ProgramCollector:
             raise SourceError(
                 f"variable {name!r} has no words", location, expected="at least one word"
             )
+        self.check_words(name, len(values), location)
         self._declared_lines[name] = location.line
+        self._words += len(values) - len(self.data.get(name, ()))
         self.data[name] = tuple(values)
 
-    def set_pages(self, count: int, location: Location) -> None:
-        """Set the data segment size; a program says it at most once."""
+    def check_words(self, name: str, count: int, location: Location) -> None:
+        """Refuse a variable of ``count`` words that would take the data past MAX_DATA_WORDS
+        (called before the words are made: ``data buf[1000000000000]`` must not be)."""
+        total = self._words - len(self.data.get(name, ())) + count
+        if total > MAX_DATA_WORDS:
+            raise SourceError(
+                f"variable {name!r} of {count} words makes {total} words of data",
+                location,
+                expected=f"at most {MAX_DATA_WORDS} words of data in a program",
+            )
+
+    def set_pages(self, count: int, location: Location, at: Location | None = None) -> None:
+        """Set the data segment size; a program says it at most once.  ``at`` is where the
+        count is written, when that is not ``location`` (the directive)."""
         if self._pages_line is not None:
             raise SourceError(
                 f"duplicate 'pages' directive (first at line {self._pages_line})", location
             )
         if count < 1:
-            raise SourceError(
-                f"{count} pages is too few", location, expected="a page count of at least 1"
-            )
+            raise SourceError(f"{count} pages is too few", at or location,
+                              "a page count of at least 1")
+        if count > MAX_PAGES:
+            raise SourceError(f"{count} pages is too many", at or location,
+                              f"at most {MAX_PAGES} pages")
         self._pages_line = location.line
         self.pages = count
 
@@ -145,16 +188,27 @@ class ProgramCollector:
         location: Location,
     ) -> None:
         """Append an instruction, turning a bare name into memory where `MEMORY_OPERANDS` says."""
+        if len(self.instructions) >= MAX_INSTRUCTIONS:
+            raise SourceError(
+                f"program {self.name!r} has more than {MAX_INSTRUCTIONS} instructions",
+                location,
+                expected=f"at most {MAX_INSTRUCTIONS} instructions in a program",
+            )
         operands = list(operands)
         index = MEMORY_OPERANDS.get(op)
         if index is not None and index < len(operands) and operands[index].kind == "name":
             bare = operands[index]
             operands[index] = Operand("mem", Mem(str(bare.value), 0), bare.location)
         for operand in operands:
+            if operand.kind == "str":
+                _check_string(operand)
             if operand.kind == "mem":
                 assert isinstance(operand.value, Mem)
-                if isinstance(operand.value.base, str):
-                    self.data.setdefault(operand.value.base, (0,))
+                base = operand.value.base
+                if isinstance(base, str) and base not in self.data:
+                    self.check_words(base, 1, operand.location)
+                    self.data[base] = (0,)
+                    self._words += 1
         self.instructions.append(Instruction(op, tuple(operands), tuple(results), location))
 
     def build(self) -> Program:
@@ -219,6 +273,12 @@ def _tokenize(line: str) -> list[_Token]:
                     )
                 )
                 break
+            if _too_long(text):
+                tokens.append(
+                    _Token("error", text, pos, message=f"number {_shorten(text)} is too large",
+                           expected=WORD_RANGE)
+                )
+                break
             tokens.append(_Token("int", text, pos, number=_number(text)))
         elif kind == "str":
             token = _string(line, pos)
@@ -232,6 +292,17 @@ def _tokenize(line: str) -> list[_Token]:
         end = pos
     tokens.append(_Token("eol", "", end))
     return tokens
+
+
+def _too_long(text: str) -> bool:
+    """More digits than any word has: refused unconverted (see _MAX_DIGITS)."""
+    digits = text[2:] if text[:2].lower() in ("0x", "0b") else text
+    return len(digits.lstrip("0")) > _MAX_DIGITS
+
+
+def _shorten(text: str) -> str:
+    """At most the first 20 characters of a token, for a message."""
+    return text if len(text) <= 20 else text[:20] + "..."
 
 
 def _number(text: str) -> int:
@@ -378,13 +449,7 @@ class _Parser:
             count_token = self.peek()
             count = self.unsigned("a page count of at least 1")
             self.end("end of line")
-            if count < 1:
-                raise SourceError(
-                    f"{count} pages is too few",
-                    self.loc(count_token),
-                    expected="a page count of at least 1",
-                )
-            self.collector.set_pages(count, self.loc(token))
+            self.collector.set_pages(count, self.loc(token), self.loc(count_token))
         else:
             self.instruction()
 
@@ -409,6 +474,7 @@ class _Parser:
                 )
             self.expect("]", "']'")
             self.end("end of line")
+            self.collector.check_words(name.text, size, self.loc(size_token))
             values = [0] * size
         else:
             self.pos -= 1

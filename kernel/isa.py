@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .files import ResourceError
-from .link import Args, OpSpec, Reg, Res
+from .files import MODES, ResourceError
+from .link import Args, Choice, OpSpec, Reg, Res
 from .memory import BadAddress, OutOfMemory
+from .program import WORD_BITS
 
 if TYPE_CHECKING:
     from .kernel import Kernel
@@ -23,6 +24,18 @@ if TYPE_CHECKING:
 def val(proc: Process, operand: Any) -> int:
     """The value of a linked value operand: a register's content or the constant."""
     return proc.context.registers[operand.n] if operand.__class__ is Reg else int(operand)
+
+
+_HALF = 1 << (WORD_BITS - 1)
+_MASK = (1 << WORD_BITS) - 1
+
+
+def wrap(value: int) -> int:
+    """``value`` as a word (two's complement), as the machine's arithmetic leaves it.
+
+    Without it a loop of ``mul r1, r1 -> r1`` squares its way to gigabytes.
+    """
+    return ((value + _HALF) & _MASK) - _HALF
 
 
 def put(proc: Process, res: Res, value: int) -> None:
@@ -52,8 +65,11 @@ def op_mov(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 
 def _arith(name: str, fn: Any, doc: str) -> OpSpec:
+    low, high = -_HALF, _HALF
+
     def handler(k: Kernel, p: Process, a: Args, r: Res) -> int:
-        put(p, r, fn(val(p, a[0]), val(p, a[1])))
+        value = fn(val(p, a[0]), val(p, a[1]))
+        put(p, r, value if low <= value < high else wrap(value))
         return 1
 
     handler.__name__ = f"op_{name}"
@@ -61,12 +77,15 @@ def _arith(name: str, fn: Any, doc: str) -> OpSpec:
 
 
 def _divide(name: str, fn: Any, doc: str) -> OpSpec:
+    low, high = -_HALF, _HALF
+
     def handler(k: Kernel, p: Process, a: Args, r: Res) -> int:
         divisor = val(p, a[1])
         if divisor == 0:
             k.fault(p, "divide_by_zero")
             return 1 if p.cpu is not None else 0
-        put(p, r, fn(val(p, a[0]), divisor))
+        value = fn(val(p, a[0]), divisor)
+        put(p, r, value if low <= value < high else wrap(value))  # MIN / -1
         return 1
 
     handler.__name__ = f"op_{name}"
@@ -88,6 +107,9 @@ def op_illegal(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 
 # --- control flow ------------------------------------------------------------------
+# Jumps, branches, calls and handlers go to labels, which linking keeps inside the code.
+# Only a return address is data (``push 33`` / ``ret``), so ``ret`` alone checks its target:
+# the instruction fetch in the CPU loop never has to.
 
 
 def op_jmp(k: Kernel, p: Process, a: Args, r: Res) -> int:
@@ -184,9 +206,18 @@ def op_ret(k: Kernel, p: Process, a: Args, r: Res) -> int:
         target = p.space.read(ctx.sp)
     except BadAddress as error:
         return _memory_fault(k, p, error)
+    if not 0 <= target < len(p.image.code):
+        return _outside_code(k, p, target)
     ctx.sp += 1
     ctx.pc = target
     return 1
+
+
+def _outside_code(k: Kernel, p: Process, target: int) -> int:
+    """Control sent outside the program: fetching there is a bad address, the process's
+    fault (SIGSEGV, an access violation), with the stack as it was before the ``ret``."""
+    k.fault(p, "bad_address", address=target, write=False)
+    return 1 if p.cpu is not None else 0
 
 
 # --- time and devices -------------------------------------------------------------
@@ -230,6 +261,11 @@ def op_errno(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 # --- files ------------------------------------------------------------------------
 
+#: Words a file may hold: a write past it fails with the platform's error for "size"
+#: (EINVAL, ERROR_INVALID_PARAMETER), as a real one fails with EFBIG.  Without it
+#: ``seek fd, 1000000000000`` then ``write`` filled memory with the zeros before it.
+MAX_FILE_WORDS = 1 << 20
+
 
 def _file_error(k: Kernel, p: Process, r: Res, error: ResourceError) -> int:
     p.context.error = k.platform.error_code(error.reason)
@@ -266,7 +302,10 @@ def op_read(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 def op_write(k: Kernel, p: Process, a: Args, r: Res) -> int:
     try:
-        _slot_file(p, val(p, a[0])).write(val(p, a[1]))
+        file = _slot_file(p, val(p, a[0]))
+        if file.offset >= MAX_FILE_WORDS:
+            raise ResourceError("size", f"a file holds at most {MAX_FILE_WORDS} words")
+        file.write(val(p, a[1]))
     except ResourceError as error:
         return _file_error(k, p, r, error)
     put(p, r, 1)
@@ -333,13 +372,15 @@ CORE_OPS: tuple[OpSpec, ...] = (
            "ticks of CPU, the process is then blocked for N ticks, and completing it takes "
            "io_done_cost ticks.", micro=(op_io_issue, op_io_wait, op_io_done)),
     OpSpec("sleep", "v", 0, op_sleep, "Block for N ticks (a timer wakes the process)."),
-    OpSpec("print", "*", 0, op_print, "Write strings and values to the run's output (no cost).",
+    OpSpec("print", "t*", 0, op_print, "Write strings and values to the run's output (no cost).",
            instant=True),
     OpSpec("getpid", "", 1, op_getpid, "The caller's process id.", min_results=1),
     OpSpec("errno", "", 1, op_errno, "The error code of the last failed call, in the "
            "platform's numbering (errno, GetLastError).", min_results=1),
     OpSpec("open", "s,s?", 1, op_open, 'Open a file ("r", "w", "rw", "a"): a new open file '
-           "description in the next free slot; -1 on error.", group="files"),
+           "description in the next free slot; -1 on error.", group="files",
+           choices=(None, Choice("a file mode", frozenset(MODES),
+                                 expected='"r", "w", "rw" or "a"'))),
     OpSpec("read", "v", 1, op_read, "Read one word at the shared offset (-1 at end of file).",
            group="files"),
     OpSpec("write", "v,v", 1, op_write, "Write one word at the shared offset.", group="files"),

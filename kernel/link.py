@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from attrs import define, frozen
 
 from .errors import Location, SourceError
 from .memory import TEXT_PAGE, FramePool, MemoryObject
-from .program import Instruction, Mem, Operand, Program
+from .program import WORD_MAX, WORD_MIN, WORD_RANGE, Instruction, Mem, Operand, Program
 
 if TYPE_CHECKING:
     from .kernel import Kernel
@@ -49,6 +50,32 @@ class Label:
 
 
 @frozen
+class Choice:
+    """What one operand may be written as, where "any constant" is too loose.
+
+    A name there must be one of ``names`` (a signal, a wait option ...), so a
+    constant of another kind (``kill pid, WNOHANG``) is refused when the
+    program is linked, not misread at run time.  For a string operand the
+    strings are the names.  With ``exact``, an integer must also be the value
+    of one of the names (a handler operand: a label, SIG_IGN or SIG_DFL).
+    """
+
+    what: str
+    names: frozenset[str]
+    exact: bool = False
+    #: What an error says is expected, when the names alone do not say it all.
+    expected: str = ""
+
+    def hint(self) -> str:
+        """The names for an error message: all of a few, or some of many."""
+        if self.expected:
+            return self.expected
+        shown = sorted(self.names)
+        text = ", ".join(shown[:6]) + (" ..." if len(shown) > 6 else "")
+        return f"{self.what} ({text})"
+
+
+@frozen
 class OpSpec:
     """One instruction or system call.
 
@@ -57,10 +84,14 @@ class OpSpec:
       ``v`` a value: register, integer or constant;  ``r`` a register;
       ``l`` a label;  ``p`` a program name;  ``s`` a string;  ``m`` memory;
       ``c`` a constant (integer, constant name or ``A|B``);
-      ``h`` a handler: a label (linked as `Label`) or a constant such as SIG_IGN.
-    ``results`` is how many result registers it may write.  ``micro``, when
-    given, expands the instruction into several handlers run in turn (an
-    ``io`` is issue, wait and completion).  ``group`` sorts the reference.
+      ``h`` a handler: a label (linked as `Label`) or a constant such as SIG_IGN;
+      ``t*`` any number of strings and values (what ``print`` takes).
+    Every operand's kind is checked when the program is linked, so a program
+    that loads never meets a wrong kind at run time.  ``choices`` narrows
+    operands by position (None: any constant).  ``results`` is how many
+    result registers it may write.  ``micro``, when given, expands the
+    instruction into several handlers run in turn (an ``io`` is issue, wait
+    and completion).  ``group`` sorts the reference.
     """
 
     name: str
@@ -73,6 +104,10 @@ class OpSpec:
     min_results: int = 0
     #: Takes no time, so it may still run when a quantum has just ended (``exit``, ``print``).
     instant: bool = False
+    choices: tuple[Choice | None, ...] = ()
+
+    def choice(self, index: int) -> Choice | None:
+        return self.choices[index] if index < len(self.choices) else None
 
     @property
     def signature(self) -> str:
@@ -85,10 +120,10 @@ class OpSpec:
             "m": "memory",
             "c": "constant",
             "h": "label-or-constant",
-            "*": "values...",
         }
         parts = [
-            kinds[c[0]] + ("?" if c.endswith("?") else "") for c in self.operands.split(",") if c
+            "values..." if c.endswith("*") else kinds[c[0]] + ("?" if c.endswith("?") else "")
+            for c in self.operands.split(",") if c
         ]
         text = f"{self.name} {', '.join(parts)}".rstrip()
         if self.results:
@@ -126,6 +161,37 @@ def _fall_off(k: Kernel, p: Process, a: tuple[Any, ...], r: tuple[int, ...]) -> 
 
 def _error(message: str, where: Operand | Instruction, expected: str | None = None) -> SourceError:
     return SourceError(message, where.location, expected)
+
+
+def _word(value: int, location: Location, what: str = "") -> int:
+    """``value``, if it fits in a word: so registers and memory only ever hold words."""
+    if not WORD_MIN <= value <= WORD_MAX:
+        raise SourceError(f"{what}number {value} does not fit in a word", location, WORD_RANGE)
+    return value
+
+
+def _check_data(program: Program) -> None:
+    """Every initial word of every variable fits (reported at the program: a `Program`
+    keeps no place per value)."""
+    for name, words in program.data.items():
+        for value in words:
+            _word(value, program.location or Location(None, 1, 1),
+                  f"variable {name!r} of program {program.name!r}: ")
+
+
+def _inside(program: Program, label: str, index: int) -> int:
+    """A label's instruction index, checked: every jump to a label then stays in the code.
+
+    Only a `Program` made by hand can break this (the assembler and the
+    builder place labels themselves); a negative index would count from the end.
+    """
+    if not 0 <= index <= len(program.instructions):
+        raise SourceError(
+            f"label {label!r} of program {program.name!r} points outside its code ({index})",
+            program.location or Location(None, 1, 1),
+            f"an instruction index from 0 to {len(program.instructions)}",
+        )
+    return index
 
 
 class Linker:
@@ -180,6 +246,7 @@ class Linker:
         return Image(program, code, absolute, text, data, text_pages, data_page, data_pages)
 
     def _code(self, program: Program, addresses: Mapping[str, int]) -> Code:
+        _check_data(program)
         # micro-ops shift instruction indexes: map each instruction to its first entry
         starts: list[int] = []
         position = 0
@@ -190,7 +257,8 @@ class Linker:
             starts.append(position)
             position += len(spec.micro) or 1
         starts.append(position)
-        labels = {name: starts[index] for name, index in program.labels.items()}
+        labels = {name: starts[_inside(program, name, index)]
+                  for name, index in program.labels.items()}
         code: list[tuple[Handler, tuple[Any, ...], tuple[int, ...], int, bool]] = []
         for index, (ins, spec) in enumerate(zip(program.instructions, specs, strict=True)):
             args = self._args(ins, spec, labels, addresses)
@@ -238,8 +306,8 @@ class Linker:
         sig = [c for c in spec.operands.split(",") if c]
         ops = list(ins.operands)
         out: list[Any] = []
-        variadic = bool(sig) and sig[-1] == "*"
-        required = sum(1 for c in sig if not c.endswith("?") and c != "*")
+        variadic = bool(sig) and sig[-1].endswith("*")
+        required = sum(1 for c in sig if not c.endswith(("?", "*")))
         if len(ops) < required or (not variadic and len(ops) > len(sig)):
             raise _error(
                 f"{ins.op} takes {len(sig) if not variadic else 'at least ' + str(required)}"
@@ -248,9 +316,35 @@ class Linker:
                 spec.signature,
             )
         for i, operand in enumerate(ops):
-            kind = sig[min(i, len(sig) - 1)][0]
+            kind = sig[min(i, len(sig) - 1)]
+            kind = "v" if kind == "*" else kind[0]
+            choice = spec.choice(i)
+            if choice is not None and not (kind == "h" and operand.value in labels):
+                self._choose(operand, "str" if kind == "s" else "name", choice, spec)
             out.append(self._operand(operand, kind, spec, labels, addresses))
         return tuple(out)
+
+    def _choose(self, operand: Operand, written: str, choice: Choice, spec: OpSpec) -> None:
+        """Refuse a name (``written`` "name") or a string ("str") that ``choice`` does
+        not allow, where it is written; a wrong kind of operand is `_operand`'s to report."""
+        k, value = operand.kind, operand.value
+        if k == "or":
+            for part in value:  # type: ignore[attr-defined]
+                self._choose(part, written, attrs.evolve(choice, exact=False), spec)
+            return
+        if k == written and value not in choice.names:
+            if k == "name" and value not in self.constants:
+                what = choice.what.removeprefix("a ").removeprefix("an ")
+                message = f"unknown {what} {value!r} on {self.platform}"
+            else:
+                shown = value if k == "name" else f'"{value}"'
+                message = f"{shown} is not {choice.what} for {spec.name}"
+            raise _error(message, operand, choice.hint())
+        if k == "int" and choice.exact:
+            allowed = {self.constants[name] for name in choice.names if name in self.constants}
+            if value not in allowed:
+                raise _error(f"{value} is not {choice.what} for {spec.name}", operand,
+                             choice.hint())
 
     def _operand(
         self,
@@ -261,7 +355,7 @@ class Linker:
         addresses: Mapping[str, int],
     ) -> Any:
         k, value = operand.kind, operand.value
-        if kind == "*":
+        if kind == "t":
             if k == "str":
                 return value
             kind = "v"
@@ -302,20 +396,21 @@ class Linker:
                     "a variable, [rN] or [rN+offset]",
                 )
             assert isinstance(value, Mem)
+            offset = _word(value.offset, operand.location)
             if isinstance(value.base, str):
                 if value.base not in addresses:
                     raise _error(f"no variable {value.base!r}", operand, "a declared variable")
-                return (None, addresses[value.base] + value.offset)
+                return (None, addresses[value.base] + offset)
             if isinstance(value.base, int):
-                return (value.base, value.offset)
-            return (None, value.offset)
+                return (value.base, offset)
+            return (None, offset)
         raise AssertionError(kind)
 
     def _constant(self, operand: Operand, spec: OpSpec) -> int:
         k, value = operand.kind, operand.value
         if k == "int":
             assert isinstance(value, int)
-            return value
+            return _word(value, operand.location)
         if k == "name":
             if value in self.constants:
                 return self.constants[str(value)]

@@ -16,6 +16,12 @@ from .errors import Location
 
 #: Number of general-purpose registers r0..r15 in a context.
 REGISTERS = 16
+#: A word (a register, a memory cell, an integer literal) is a two's complement integer
+#: of this many bits: literals must fit and arithmetic wraps, so values stay small.
+WORD_BITS = 64
+WORD_MIN = -(1 << (WORD_BITS - 1))
+WORD_MAX = (1 << (WORD_BITS - 1)) - 1
+WORD_RANGE = f"an integer from {WORD_MIN} to {WORD_MAX}"
 
 
 @frozen

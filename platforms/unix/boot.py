@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from osmodel.kernel.asm import parse
+from osmodel.kernel.errors import ConfigError
 from osmodel.kernel.states import BLOCKED
 
 from . import creation, groups, syscalls
@@ -104,8 +105,20 @@ def _start(kernel: Kernel, program: Program, *, ppid: int | None, uid: int,
     return proc
 
 
+def check_room(kernel: Kernel) -> None:
+    """Refuse a process table too small for the boot itself, naming the limit, rather than
+    fail half-way through creating the system."""
+    limit = kernel.machine.limits.processes
+    if limit is not None and limit < len(SOURCES):
+        raise ConfigError(
+            f"[machine.limits] processes = {limit} is too small for unix: its boot creates "
+            f"{len(SOURCES)} processes ({', '.join(SOURCES)}); allow at least {len(SOURCES)}, "
+            "plus the scenario's own")
+
+
 def boot(kernel: Kernel) -> None:
     """init, then syslogd and atd in sessions of their own, then a login shell on tty1."""
+    check_room(kernel)
     sysm = system(kernel)
     built = programs()
     init = _start(kernel, built["init"], ppid=None, uid=ROOT)

@@ -161,6 +161,13 @@ class UnixError(Exception):
         return ERRNO_NAMES.get(self.errno, str(self.errno))
 
 
+# --- limits ----------------------------------------------------------------------------
+
+#: Mappings an address space may hold (Linux's vm.max_map_count, 65530 there): one more
+#: mmap fails with ENOMEM.  Finding room scans the mappings, so a loop of mmap calls
+#: without it took minutes (20,000 calls: 5 minutes).
+MAX_MAP_COUNT: Final = 256
+
 # --- waitpid ---------------------------------------------------------------------------
 
 WNOHANG: Final = 1

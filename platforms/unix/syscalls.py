@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from osmodel.kernel.files import ResourceError
 from osmodel.kernel.isa import put, val
-from osmodel.kernel.link import Args, Handler, Label, OpSpec, Res
+from osmodel.kernel.link import Args, Choice, Handler, Label, OpSpec, Res
 from osmodel.kernel.memory import MemoryObject
 from osmodel.kernel.process import ExitStatus
 
@@ -22,10 +22,13 @@ from . import creation, groups, signals, tree, waiting
 from .constants import (
     EBADF,
     EINVAL,
+    ENOMEM,
     ESRCH,
+    MAX_MAP_COUNT,
     SIG_DFL,
     SIG_IGN,
     SIGKILL,
+    SIGNAL_NUMBERS,
     SIGNALS,
     UNCATCHABLE,
     WCONTINUED,
@@ -40,6 +43,13 @@ if TYPE_CHECKING:
     from osmodel.kernel.kernel import Kernel
     from osmodel.kernel.process import Process
 
+#: What a signal, a handler and waitpid's options may be written as (checked at load time:
+#: ``kill pid, WNOHANG`` would send SIGHUP, ``signal SIGINT, 5`` fail with EINVAL).
+SIGNAL = Choice("a signal", frozenset(SIGNAL_NUMBERS),
+                expected="a signal name such as SIGTERM, a number or a register")
+HANDLER = Choice("a handler", frozenset({"SIG_IGN", "SIG_DFL"}), exact=True,
+                 expected="a label, SIG_IGN or SIG_DFL")
+WAIT_OPTIONS = Choice("a waitpid option", frozenset({"WNOHANG", "WUNTRACED", "WCONTINUED"}))
 
 
 def trace_error(kernel: Kernel, pid: int, call: str, error: UnixError) -> None:
@@ -349,6 +359,8 @@ def _mmap(shared: bool) -> Handler:
         pages = val(p, a[0])
         if pages <= 0:
             raise UnixError(EINVAL, "a mapping needs at least one page")
+        if len(p.space.segments) >= MAX_MAP_COUNT:
+            raise UnixError(ENOMEM, f"{MAX_MAP_COUNT} mappings already (vm.max_map_count)")
         start = p.space.free_region(pages)
         if shared:
             obj = MemoryObject(k.pool, name=f"shm:{p.pid}@{start:#x}")
@@ -436,7 +448,7 @@ def table() -> dict[str, OpSpec]:
                "shows it (the code, or 128+N for signal N); -1 with ECHILD.", group=W),
         OpSpec("kill", "v,v?", 1, sys_kill, "kill(pid, SIG): SIGKILL when SIG is left out; "
                "pid > 0 one process, 0 my group, -1 all I may signal, < -1 group -pid. "
-               "0, or -1 with EINVAL, ESRCH, EPERM.", group=S),
+               "0, or -1 with EINVAL, ESRCH, EPERM.", group=S, choices=(None, SIGNAL)),
         OpSpec("exit", "v?", 0, sys_exit, "End the caller; the parent sees the low 8 bits.",
                group=P),
         OpSpec("fork", "", 1, sys_fork, "Copy the caller (copy-on-write): the child's pid in "
@@ -447,7 +459,8 @@ def table() -> dict[str, OpSpec]:
                '("name"); -1 with ENOENT if there is none.', group=P),
         OpSpec("waitpid", "v,v?", 2, sys_waitpid, "waitpid(pid, options) -> pid, raw status: "
                "pid > 0, -1 any child, 0 my group, < -1 group -pid; WNOHANG (0 while "
-               "running), WUNTRACED, WCONTINUED; -1 with ECHILD or EINVAL.", group=W),
+               "running), WUNTRACED, WCONTINUED; -1 with ECHILD or EINVAL.", group=W,
+               choices=(None, WAIT_OPTIONS)),
         OpSpec("getppid", "", 1, sys_getppid, "The parent's pid (0 for init).", group=P,
                min_results=1),
         OpSpec("getuid", "", 1, sys_getuid, "The caller's user id (0 is root).", group=P,
@@ -474,14 +487,15 @@ def table() -> dict[str, OpSpec]:
                "with waitpid(-1, WNOHANG|WUNTRACED) (0).", group=G, min_results=1),
         OpSpec("signal", "v,h", 1, sys_signal, "Catch SIG with the handler at LABEL (its ret "
                "resumes the program), or set SIG_IGN / SIG_DFL; EINVAL for SIGKILL and SIGSTOP.",
-               group=S),
+               group=S, choices=(SIGNAL, HANDLER)),
         OpSpec("sigignore", "v", 1, sys_sigignore, "Set SIG to SIG_IGN; EINVAL for SIGKILL and "
-               "SIGSTOP.", group=S),
-        OpSpec("sigdefault", "v", 1, sys_sigdefault, "Set SIG back to SIG_DFL.", group=S),
+               "SIGSTOP.", group=S, choices=(SIGNAL,)),
+        OpSpec("sigdefault", "v", 1, sys_sigdefault, "Set SIG back to SIG_DFL.", group=S,
+               choices=(SIGNAL,)),
         OpSpec("sigblock", "v", 1, sys_sigblock, "Add SIG to the mask: it stays pending "
-               "(SIGKILL and SIGSTOP cannot be blocked).", group=S),
+               "(SIGKILL and SIGSTOP cannot be blocked).", group=S, choices=(SIGNAL,)),
         OpSpec("sigunblock", "v", 1, sys_sigunblock, "Remove SIG from the mask; a pending one "
-               "is delivered now.", group=S),
+               "is delivered now.", group=S, choices=(SIGNAL,)),
         OpSpec("sigpending", "", 1, sys_sigpending, "The pending set (bit N-1 for signal N).",
                group=S, min_results=1),
         OpSpec("pause", "", 1, sys_pause, "Block until a signal is caught (-1, EINTR) or ends "

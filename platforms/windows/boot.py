@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 
 from osmodel.kernel.asm import parse
+from osmodel.kernel.errors import ConfigError
 from osmodel.kernel.files import ResourceTable
+from osmodel.platforms.unix.constants import signal_number
 
 from . import creation, handles, lifetime
 from .constants import (
@@ -123,8 +125,21 @@ def _chosen(kernel: Kernel, program: Program) -> str:
     return program.name
 
 
+def check_room(kernel: Kernel) -> None:
+    """Refuse a process table too small for the boot itself, naming the limit, rather than
+    fail half-way through creating the system (as ERROR_NO_SYSTEM_RESOURCES)."""
+    limit = kernel.machine.limits.processes
+    needed = 1 + len(BOOT)  # the System Idle Process too
+    if limit is not None and limit < needed:
+        raise ConfigError(
+            f"[machine.limits] processes = {limit} is too small for windows: its boot creates "
+            f"{needed} processes (System Idle Process, System, smss.exe ... explorer.exe); "
+            f"allow at least {needed}, plus the scenario's own")
+
+
 def boot(kernel: Kernel) -> None:
     """Create the boot processes in order, each by its Windows creator (cause boot)."""
+    check_room(kernel)
     sysm = system(kernel)
     built = {name: _chosen(kernel, prog) for name, prog in programs().items()}
     _idle(kernel, built["System Idle Process"])
@@ -194,15 +209,25 @@ def batch_job(kernel: Kernel, program: str, args: Sequence[int]) -> Process | No
                   flags=DETACHED_PROCESS)
 
 
+def kill_code(signal: str | None) -> tuple[int, str | None]:
+    """The exit code an operator's kill gives, and a note for the trace: 1, or the number
+    given; a UNIX signal name (a scenario written for both) has no Windows meaning and
+    gives 1 too.  Any other name is a mistake: ConfigError, as on UNIX."""
+    if signal is None:
+        return 1, None
+    try:
+        return int(signal, 0), None
+    except ValueError:
+        pass
+    if signal_number(signal) is None:
+        raise ConfigError(f"unknown signal {signal[:40]!r}: a kill on windows takes an exit "
+                          'code (signal = "7") or a UNIX signal name (which gives 1)')
+    return 1, f"{signal} has no Windows meaning: TerminateProcess with code 1"
+
+
 def operator_kill(kernel: Kernel, target: Process, signal: str | None) -> None:
     """TerminateProcess from outside (taskkill /F): code 1, or the number given."""
-    code = 1
-    note = None
-    if signal is not None:
-        try:
-            code = int(signal, 0)
-        except ValueError:
-            note = f"{signal} has no Windows meaning: TerminateProcess with code 1"
+    code, note = kill_code(signal)
     if target.pid in (0, 4):
         trace(kernel, "TerminateProcess", None, target=target.pid, by="the operator",
               result="ERROR_ACCESS_DENIED (5): a system process")

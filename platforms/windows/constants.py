@@ -152,6 +152,11 @@ ERROR_NAMES = {
     ERROR_NOT_ENOUGH_QUOTA: "ERROR_NOT_ENOUGH_QUOTA",
 }
 
+#: Views (and other mappings) an address space may hold: one more MapViewOfFile fails with
+#: ERROR_NOT_ENOUGH_MEMORY.  Finding room scans the mappings, so a loop of views
+#: without it took minutes.
+MAX_VIEWS = 256
+
 #: The System Idle Process: a record only; its "thread" is each CPU's idle loop.
 IDLE = State("idle", "ready", "I")
 
@@ -258,6 +263,6 @@ def constants() -> dict[str, int]:
     table: dict[str, int] = {}
     for name, value in globals().items():
         if name.isupper() and isinstance(value, int) and not name.startswith("_") and name not in (
-                "DWORD", "USER_CONSOLE", "CURRENT_PROCESS", "CURRENT_THREAD"):
+                "DWORD", "USER_CONSOLE", "CURRENT_PROCESS", "CURRENT_THREAD", "MAX_VIEWS"):
             table[name] = value
     return dict(sorted(table.items()))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from osmodel.kernel.isa import put, val
-from osmodel.kernel.link import Args, Handler, Label, OpSpec, Res
+from osmodel.kernel.link import Args, Choice, Handler, Label, OpSpec, Res
 
 from . import console, creation, handles, jobs, lifetime, report, sections, seh, sync
 from .constants import (
@@ -23,12 +23,14 @@ from .constants import (
     ERROR_ACCESS_DENIED,
     ERROR_INVALID_HANDLE,
     ERROR_INVALID_PARAMETER,
+    ERROR_NOT_ENOUGH_MEMORY,
     EVENT_MODIFY_STATE,
     HANDLE_FLAG_INHERIT,
     INFINITE,
     JOB_OBJECT_ASSIGN_PROCESS,
     JOB_OBJECT_SET_ATTRIBUTES,
     JOB_OBJECT_TERMINATE,
+    MAX_VIEWS,
     PROCESS_QUERY_LIMITED_INFORMATION,
     PROCESS_SET_QUOTA,
     PROCESS_TERMINATE,
@@ -40,6 +42,7 @@ from .constants import (
     WAIT_FAILED,
     WAIT_OBJECT_0,
     WinError,
+    constants,
     error_name,
 )
 from .proc import trace, win
@@ -54,6 +57,30 @@ if TYPE_CHECKING:
 #: What a user's process may get on a SYSTEM process (Process Security and Access Rights).
 USER_ON_SYSTEM = PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE
 WAITABLE = ("process", "thread", "event", "job", "file")
+
+
+def _named(*prefixes: str) -> frozenset[str]:
+    """This platform's constants whose names start with one of ``prefixes``."""
+    return frozenset(name for name in constants() if name.startswith(prefixes))
+
+
+# What an operand may name where Win32 expects one kind of constant (checked at load time:
+# ``CreateProcess child, FALSE, INFINITE`` would otherwise pass every flag bit there is).
+_STANDARD = ("SYNCHRONIZE", "DELETE", "READ_CONTROL", "WRITE_DAC", "WRITE_OWNER",
+             "STANDARD_RIGHTS_REQUIRED")
+BOOL = Choice("a boolean", frozenset({"TRUE", "FALSE"}))
+CREATION = Choice("a creation flag", _named("CREATE_", "DETACHED_PROCESS"))
+TIMEOUT = Choice("a timeout", frozenset({"INFINITE"}), expected="a number of ticks or INFINITE")
+JOB_LIMITS = Choice("a job limit flag", _named("JOB_OBJECT_LIMIT_"))
+PROCESS_RIGHTS = Choice("a process access right", _named("PROCESS_", *_STANDARD))
+RIGHTS = Choice("an access right", _named("PROCESS_", "THREAD_", "EVENT_", "SECTION_",
+                                          "JOB_OBJECT_", "FILE_GENERIC_", *_STANDARD)
+                - JOB_LIMITS.names)
+DUPLICATE = Choice("an option", _named("DUPLICATE_"))
+HANDLE_FLAGS = Choice("a handle flag", _named("HANDLE_FLAG_"))
+MAP_ACCESS = Choice("a view access", _named("FILE_MAP_"))
+CONSOLE_HANDLER = Choice("a handler", frozenset({"NULL"}), exact=True, expected="a label or NULL")
+CTRL_EVENT = Choice("a console event", _named("CTRL_"))
 
 
 def syscall(name: str, failed: int = 0) -> Callable[[Handler], Handler]:
@@ -303,6 +330,8 @@ def sys_open_file_mapping(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 @syscall("MapViewOfFile")
 def sys_map_view_of_file(k: Kernel, p: Process, a: Args, r: Res) -> int:
+    if len(p.space.segments) >= MAX_VIEWS:
+        raise WinError(ERROR_NOT_ENOUGH_MEMORY, f"{MAX_VIEWS} mappings already")
     put(p, r, sections.map_view(k, p, val(p, a[0]), val(p, a[1])))
     return 1
 
@@ -415,9 +444,10 @@ SEH = "structured exceptions"
 
 
 def _spec(name: str, operands: str, results: int, handler: Handler, doc: str, group: str,
-          *, min_results: int = 0, instant: bool = False) -> OpSpec:
+          *, min_results: int = 0, instant: bool = False,
+          choices: tuple[Choice | None, ...] = ()) -> OpSpec:
     return OpSpec(name, operands, results, handler, doc, group=group, min_results=min_results,
-                  instant=instant)
+                  instant=instant, choices=choices)
 
 
 def table() -> Mapping[str, OpSpec]:
@@ -434,7 +464,8 @@ def table() -> Mapping[str, OpSpec]:
               "kept.", "portable", instant=True),
         _spec("CreateProcess", "p,v,v,*", 2, sys_create_process, "CreateProcess(PROG, "
               "bInheritHandles, FLAGS) with the values as r0, r1 ...: a new process from the "
-              "image -> hProcess, hThread (full access), or 0, 0.", p),
+              "image -> hProcess, hThread (full access), or 0, 0.", p,
+              choices=(None, BOOL, CREATION)),
         _spec("ExitProcess", "v", 0, sys_exit_process, "End the caller with a 32-bit exit "
               "code (0: normal, else an error exit).", p, instant=True),
         _spec("TerminateProcess", "v,v", 1, sys_terminate_process, "End the process of a "
@@ -445,9 +476,10 @@ def table() -> Mapping[str, OpSpec]:
               min_results=1),
         _spec("WaitForSingleObject", "v,v", 1, sys_wait_for_single_object, "Wait up to MS "
               "ticks (INFINITE) for a process, thread, event or job (SYNCHRONIZE): "
-              "WAIT_OBJECT_0, WAIT_TIMEOUT or WAIT_FAILED.", p),
+              "WAIT_OBJECT_0, WAIT_TIMEOUT or WAIT_FAILED.", p, choices=(None, TIMEOUT)),
         _spec("OpenProcess", "v,v", 1, sys_open_process, "A handle with RIGHTS to the process "
-              "PID (while its object exists); 87 for no such pid, 5 for a SYSTEM process.", p),
+              "PID (while its object exists); 87 for no such pid, 5 for a SYSTEM process.", p,
+              choices=(PROCESS_RIGHTS,)),
         _spec("GetProcessId", "v", 1, sys_get_process_id, "The pid of a process handle.", p,
               min_results=1),
         _spec("GetCurrentProcess", "", 1, sys_get_current_process, "The pseudo-handle -1: "
@@ -467,13 +499,15 @@ def table() -> Mapping[str, OpSpec]:
               "while other handles keep it; never ends a process.", h),
         _spec("DuplicateHandle", "v,v,v,v,v", 1, sys_duplicate_handle, "DuplicateHandle("
               "hSrcProc, h, hDstProc, RIGHTS, OPTIONS): the value of the copy, valid only in "
-              "the target; both process handles need PROCESS_DUP_HANDLE.", h),
+              "the target; both process handles need PROCESS_DUP_HANDLE.", h,
+              choices=(None, None, None, RIGHTS, DUPLICATE)),
         _spec("SetHandleInformation", "v,v,v", 1, sys_set_handle_information, "Set "
-              "(MASK) the inheritable flag (FLAGS & HANDLE_FLAG_INHERIT) of a handle.", h),
+              "(MASK) the inheritable flag (FLAGS & HANDLE_FLAG_INHERIT) of a handle.", h,
+              choices=(None, HANDLE_FLAGS, HANDLE_FLAGS)),
         _spec("GetHandleInformation", "v", 1, sys_get_handle_information, "The flags of a "
               "handle (HANDLE_FLAG_INHERIT).", h, min_results=1),
         _spec("CreateEvent", "v,v", 1, sys_create_event, "CreateEvent(bManualReset, "
-              "bInitialState): an unnamed event.", o),
+              "bInitialState): an unnamed event.", o, choices=(BOOL, BOOL)),
         _spec("SetEvent", "v", 1, sys_set_event, "Signal an event.", o),
         _spec("ResetEvent", "v", 1, sys_reset_event, "Reset an event.", o),
         _spec("CreateFileMapping", "s,v", 1, sys_create_file_mapping, "A section of N pages "
@@ -482,15 +516,16 @@ def table() -> Mapping[str, OpSpec]:
         _spec("OpenFileMapping", "s", 1, sys_open_file_mapping, "A handle to the section "
               "named NAME; 2 if there is none.", o),
         _spec("MapViewOfFile", "v,v", 1, sys_map_view_of_file, "Map a section: FILE_MAP_WRITE "
-              "shared, FILE_MAP_READ read-only, FILE_MAP_COPY copy-on-write; its address.", o),
+              "shared, FILE_MAP_READ read-only, FILE_MAP_COPY copy-on-write; its address.", o,
+              choices=(None, MAP_ACCESS)),
         _spec("UnmapViewOfFile", "v", 1, sys_unmap_view_of_file, "Unmap the view at an "
               "address.", o),
         _spec("SetConsoleCtrlHandler", "h,v", 1, sys_set_console_ctrl_handler, "Add (TRUE) "
               "or remove (FALSE) a handler at LABEL; NULL, TRUE ignores Ctrl+C (inherited).",
-              c),
+              c, choices=(CONSOLE_HANDLER, BOOL)),
         _spec("GenerateConsoleCtrlEvent", "v,v", 1, sys_generate_console_ctrl_event, "Send "
               "CTRL_C_EVENT or CTRL_BREAK_EVENT to a group on the caller's console (0: all).",
-              c),
+              c, choices=(CTRL_EVENT,)),
         _spec("CreateJobObject", "", 1, sys_create_job_object, "A new job object.", j),
         _spec("AssignProcessToJobObject", "v,v", 1, sys_assign_process_to_job_object, "Make a "
               "process a member of a job for good.", j),
@@ -498,7 +533,7 @@ def table() -> Mapping[str, OpSpec]:
               "the job with CODE.", j),
         _spec("SetInformationJobObject", "v,v", 1, sys_set_information_job_object, "Set the "
               "job's limit flags (JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, _BREAKAWAY_OK, "
-              "_SILENT_BREAKAWAY_OK).", j),
+              "_SILENT_BREAKAWAY_OK).", j, choices=(None, JOB_LIMITS)),
         _spec("try", "l", 0, sys_try, "__try: a fault until endtry jumps to LABEL (the "
               "__except block) and the process goes on.", s),
         _spec("endtry", "", 0, sys_endtry, "End the innermost __try block.", s),
