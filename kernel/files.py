@@ -10,6 +10,7 @@ the same.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -106,25 +107,41 @@ class Slot:
     close_on_exec: bool = False
 
 
-def lowest_free(used: dict[int, Slot]) -> int:
-    """UNIX descriptors: the lowest number not in use."""
-    number = 0
-    while number in used:
-        number += 1
-    return number
-
-
 @define(eq=False)
 class ResourceTable:
-    """Numbered slots owned by one process (descriptors or handles)."""
+    """Numbered slots owned by one process (descriptors or handles).
 
-    numbering: Callable[[dict[int, Slot]], int] = lowest_free
+    A new slot takes the lowest free number of ``first``, ``first + step``, ...
+    (UNIX descriptors: 0, 1, 2 ...; Windows handles: 4, 8, 12 ...), found
+    from a heap of closed numbers and a high-water mark, so a process that
+    opens thousands does not pay a scan for each.
+    """
+
+    first: int = 0
+    step: int = 1
     slots: dict[int, Slot] = field(factory=dict)
+    #: Numbers below ``_top`` closed since they were used: a heap, stale entries skipped.
+    _freed: list[int] = field(factory=list, init=False)
+    _top: int = field(default=-1, init=False)
+
+    def _lowest_free(self) -> int:
+        slots, freed = self.slots, self._freed
+        while freed:
+            number = heapq.heappop(freed)
+            if number not in slots:
+                return number
+        if self._top < 0:
+            self._top = self.first
+        number = self._top
+        while number in slots:  # taken explicitly (dup2 to a high number, say)
+            number += self.step
+        self._top = number + self.step
+        return number
 
     def add(self, obj: Any, *, rights: int = 0, inheritable: bool = True,
             close_on_exec: bool = False, number: int | None = None) -> int:
         if number is None:
-            number = self.numbering(self.slots)
+            number = self._lowest_free()
         elif number in self.slots:
             self.close(number)
         if hasattr(obj, "refs"):
@@ -142,6 +159,8 @@ class ResourceTable:
         slot = self.slots.pop(number, None)
         if slot is None:
             raise ResourceError("bad", f"{number} is not an open slot")
+        if number < self._top:
+            heapq.heappush(self._freed, number)
         close = getattr(slot.obj, "close", None)
         if close is not None:
             close()
@@ -154,7 +173,7 @@ class ResourceTable:
 
     def copy(self, keep: Callable[[Slot], bool]) -> ResourceTable:
         """A new table with the same numbers for every slot ``keep`` accepts, sharing objects."""
-        child = ResourceTable(self.numbering)
+        child = ResourceTable(self.first, self.step)
         for number, slot in sorted(self.slots.items()):
             if keep(slot):
                 child.add(slot.obj, rights=slot.rights, inheritable=slot.inheritable,

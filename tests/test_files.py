@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import toy_kernel
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from osmodel.kernel.files import FileSystem, ResourceError, ResourceTable
 
@@ -30,6 +32,35 @@ def test_unix_numbering_reuses_the_lowest_free_slot() -> None:
     table.close(1)
     assert numbers == [0, 1, 2]
     assert table.add(fs.open("d", "w")) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([(0, 1), (4, 4)]),
+       st.lists(st.tuples(st.sampled_from(["add", "close", "at"]), st.integers(0, 40)),
+                max_size=80))
+def test_a_new_slot_takes_the_lowest_free_number(numbering, steps) -> None:
+    # the heap-and-mark allocator against the rule it implements: a scan from ``first``
+    first, step = numbering
+    table = ResourceTable(first, step)
+    for action, value in steps:
+        if action == "add":
+            expected = first
+            while expected in table.slots:
+                expected += step
+            assert table.add(object()) == expected
+        elif action == "at":  # dup2 / DuplicateHandle to a chosen number
+            table.add(object(), number=first + value * step)
+        elif table.slots:
+            table.close(sorted(table.slots)[value % len(table.slots)])
+
+
+def test_a_fork_copy_numbers_its_new_slots_from_the_lowest_free() -> None:
+    table = ResourceTable()
+    for _ in range(4):
+        table.add(object())
+    table.close(1)
+    child = table.copy(lambda slot: True)
+    assert [child.add(object()), child.add(object())] == [1, 4]
 
 
 def test_errors_are_reasons_a_platform_can_number() -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from attrs import define, field
 
-from osmodel.kernel.files import ResourceTable, Slot
+from osmodel.kernel.files import ResourceTable
 from osmodel.kernel.kernel import PidAllocator, ProcessLimit
 
 from .constants import STILL_ACTIVE, USER_ACCOUNT, USER_CONSOLE
@@ -30,16 +30,9 @@ if TYPE_CHECKING:
     from .platform import WindowsPlatform
 
 
-def next_handle(slots: dict[int, Slot]) -> int:
-    """Handle values: the lowest free multiple of four, from 4 (0 is NULL)."""
-    value = 4
-    while value in slots:
-        value += 4
-    return value
-
-
 def handle_table() -> ResourceTable:
-    return ResourceTable(next_handle)
+    """Handle values: the lowest free multiple of four, from 4 (0 is NULL)."""
+    return ResourceTable(first=4, step=4)
 
 
 @define(eq=False)
