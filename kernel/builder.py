@@ -85,6 +85,7 @@ class ProgramBuilder:
                 )
             if size < 1:
                 raise SourceError(f"size {size} is too small", here, "a size of at least 1")
+            self._collector.check_words(name, size, here)  # before the zeros are made
             values = (0,) * size
         self._collector.declare(name, values, here)
         return self

@@ -266,3 +266,9 @@ def test_format_then_parse_gives_the_built_program(program: Program) -> None:
             loc = operand.location
             expected = format_operand(operand, memory=index == memory)
             assert lines[loc.line - 1][loc.column - 1 :].startswith(expected)
+
+
+def test_a_huge_data_size_is_refused_before_its_words_are_made() -> None:
+    # (0,) * 10**12 would be a MemoryError: the bound is checked first
+    error = builder_error(lambda b: b.data("b", size=10**12))
+    assert "words of data" in error.message
