@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from attrs import frozen
 
+from osmodel.kernel.asm import MAX_INSTRUCTIONS
 from osmodel.kernel.builder import ProgramBuilder
 from osmodel.kernel.errors import OsmodelError
 from osmodel.kernel.program import Program
@@ -169,7 +170,11 @@ def program_steps(text: str, io_length: int = IO_LENGTH) -> tuple[Step, ...]:
             raise WorkloadError(f"{where} ({item[:20]}) lasts more than {MAX_TABLE_TICKS:,} "
                                 "ticks, the most a tick-by-tick table has")
         steps.append(Step("cpu" if kind == "c" else "io", ticks))
-    return tuple(_merged(steps))
+    merged = _merged(steps)
+    if len(merged) >= MAX_INSTRUCTIONS:  # each step is an instruction, and then the exit
+        raise WorkloadError(f"--process {_shown(text)}: {len(merged):,} steps, more than a "
+                            f"program holds ({MAX_INSTRUCTIONS - 1:,})")
+    return tuple(merged)
 
 
 def _merged(steps: Sequence[Step]) -> list[Step]:

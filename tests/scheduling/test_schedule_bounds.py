@@ -96,3 +96,13 @@ def test_many_policy_options_are_read_in_linear_time() -> None:
     start = time.perf_counter()
     assert len(policy_options(pairs)) == 50_000
     assert time.perf_counter() - start < 5
+
+
+def test_a_process_of_more_steps_than_a_program_holds_is_refused_by_name() -> None:
+    from osmodel.kernel.asm import MAX_INSTRUCTIONS
+    from osmodel.plugins.schedule.workload import WorkloadError, program_steps
+
+    alternating = ",".join(["c1", "i1"] * (MAX_INSTRUCTIONS // 2))
+    with pytest.raises(WorkloadError, match=r"^--process 'c1,i1,.*: 65,536 steps, more than"):
+        program_steps(alternating)
+    assert len(program_steps(",".join(["c1", "i1"] * 100))) == 200
