@@ -166,6 +166,15 @@ def _written_at(error: ConfigError, scenario: Scenario, *, platform: str | None,
 
 
 def _outside(kernel: Kernel, event: TimelineEvent) -> None:
+    """Deliver one timeline event; a value the platform refuses (an unknown signal name,
+    say) is reported at the event's place in the scenario file."""
+    try:
+        _deliver(kernel, event)
+    except ConfigError as error:
+        raise SourceError(str(error), event.location) from None
+
+
+def _deliver(kernel: Kernel, event: TimelineEvent) -> None:
     """Deliver one timeline event to whichever plugin serves it."""
     pm = kernel.pm
     kernel.trace("outside", None, None, event=event.kind, program=event.program,
@@ -190,8 +199,8 @@ def _outside(kernel: Kernel, event: TimelineEvent) -> None:
         done = first(pm, "osmodel_operator_kill", kernel=kernel, target=target,
                      signal=event.signal)
     if done is None:
-        raise ConfigError(f"{event.location}: platform {kernel.platform.name} does not "
-                          f"handle {event.kind} events")
+        raise ConfigError(f"platform {kernel.platform.name} does not handle {event.kind} "
+                          "events")
 
 
 def find_process(kernel: Kernel, target: int | str | None) -> Process | None:

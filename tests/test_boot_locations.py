@@ -54,3 +54,15 @@ def test_a_command_line_value_is_not_blamed_on_the_file(tmp_path: Path, args: tu
 def test_cpus_on_the_command_line_has_the_files_bound(tmp_path: Path) -> None:
     assert error_of(tmp_path, "--cpus", str(10**23)) == (
         f"--cpus must be from 1 to 1024, not {10**23}")
+
+
+@pytest.mark.parametrize("platform", ["unix", "windows"])
+def test_an_unknown_signal_in_the_timeline_points_at_its_entry(tmp_path: Path,
+                                                              platform: str) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(f'[scenario]\nplatform = "{platform}"\n[programs.m]\ncode = "sleep 50"\n'
+                    '[[timeline]]\nat = 0\nuser = "m"\n'
+                    '[[timeline]]\nat = 5\nkill = "m"\nsignal = "SIGFOO"\n')
+    result = run_cli("run", str(path))
+    assert result.code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"osmodel: error: {path}:8:1: unknown signal 'SIGFOO'")

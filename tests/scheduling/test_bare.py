@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from conftest import run_cli
 
-from osmodel.kernel.errors import ConfigError, SourceError
+from osmodel.kernel.errors import SourceError
 from osmodel.kernel.manager import make_plugin_manager
 from osmodel.kernel.scenario import loads_scenario
 from osmodel.kernel.simulation import Simulation, simulate
@@ -122,13 +122,15 @@ def test_process_calls_of_other_platforms_are_clear_errors(call: str, says: str)
 
 
 def test_there_are_no_signals_or_keys() -> None:
-    with pytest.raises(ConfigError, match="bare has no signals: a kill event ends loop"):
+    # refused where the timeline entry is written
+    with pytest.raises(SourceError, match="bare has no signals: a kill event ends loop") as kill:
         scenario({"loop": "top: cpu 1\njmp top"},
                  "[[timeline]]\nat = 0\nbatch = \"loop\"\n"
                  "[[timeline]]\nat = 2\nkill = \"loop\"\nsignal = \"SIGTERM\"\n")
-    with pytest.raises(ConfigError, match="platform bare does not handle key events"):
+    with pytest.raises(SourceError, match="platform bare does not handle key events") as key:
         scenario({"job": "cpu 1"},
                  "[[timeline]]\nat = 0\nbatch = \"job\"\n[[timeline]]\nat = 0\nkey = \"ctrl-c\"\n")
+    assert kill.value.location.line > 1 and key.value.location.line > 1
 
 
 def test_a_scenario_runs_on_bare_from_the_command_line(tmp_path: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from osmodel.kernel.errors import ConfigError
+from osmodel.kernel.errors import ConfigError, SourceError
 from osmodel.platforms.unix.constants import SIGNALS, STOPPED
 
 
@@ -361,7 +361,7 @@ signal = "usr2"
 
 
 def test_operator_kill_with_an_unknown_signal_is_a_clear_error(scenario):
-    with pytest.raises(ConfigError, match="unknown signal 'SIGNOPE'"):
+    with pytest.raises(SourceError, match=r"^<string>:9:1: unknown signal 'SIGNOPE'"):
         scenario("""
 [programs.a]
 code = "pause"
