@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from osmodel.kernel.errors import ConfigError, SourceError
+from osmodel.kernel.errors import SourceError
 from osmodel.platforms.unix.constants import SIGNALS, STOPPED
 
 
