@@ -341,6 +341,10 @@ def test_the_plugin_guide_shows_only_the_public_face() -> None:
     blocks = python_blocks(page)
     assert len(blocks) >= 5
     assert [found for block in blocks for found in private_imports(block)] == []
+    section = page[page.index("## The plugin API\n"):page.index("## How plugins are found\n")]
+    table = [line for line in section.splitlines() if line.startswith("| ")][2:]
+    shown = [name for line in table for name in re.findall(r"`(\w+)`", line.split("|")[2])]
+    assert sorted(shown) == sorted(osmodel.kernel.__all__), "the guide's table of names"
     prose = re.sub(r"^```.*?^```", "", page, flags=re.S | re.M)  # output shows reprs
     named = set(re.findall(r"osmodel\.kernel\.(\w+)", prose))
     assert sorted(named - {*osmodel.kernel.__all__, "__all__"}) == []
