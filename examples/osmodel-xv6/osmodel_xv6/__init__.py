@@ -1,16 +1,15 @@
 """osmodel-xv6: MIT's xv6 teaching kernel as an osmodel platform, from outside osmodel.
 
 The package is what a third party publishes: it imports only osmodel's
-public modules (``osmodel.kernel.*``) and is found through the ``osmodel``
-entry-point group.  This module is the plugin: it offers the ``xv6``
-platform and the ``xv6rr`` scheduler (xv6's loop over the process table).
+plugin API (``from osmodel.kernel import ...``; the kernel's submodules are
+internal) and is found through the ``osmodel`` entry-point group.  This
+module is the plugin: it offers the ``xv6`` platform and the ``xv6rr``
+scheduler (xv6's loop over the process table).
 """
 
 from __future__ import annotations
 
-from osmodel.kernel import HOOK_CONTRACT_VERSION, hookimpl
-from osmodel.kernel.platform import Platform
-from osmodel.kernel.scheduler import SchedulerFactory
+from osmodel.kernel import HOOK_CONTRACT_VERSION, Platform, SchedulerFactory, hookimpl
 
 from .platform import Xv6Platform
 from .procdump import procdump

@@ -14,19 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from osmodel.kernel.asm import parse
-from osmodel.kernel.errors import ConfigError
-from osmodel.kernel.memory import OutOfMemory
-from osmodel.kernel.states import BLOCKED
+from osmodel.kernel import BLOCKED, ConfigError, OutOfMemory, parse
 
 from . import creation
 from .lifecycle import exit_status
 from .proc import say, system
 
 if TYPE_CHECKING:
-    from osmodel.kernel.kernel import Kernel
-    from osmodel.kernel.process import Process
-    from osmodel.kernel.program import Program
+    from osmodel.kernel import Kernel, Process, Program
 
 INIT = """\
 ; init: pid 1, as xv6's user/init.c.  Boot forked and exec'd the first sh for it

@@ -11,16 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from osmodel.kernel.kernel import ProcessLimit
-from osmodel.kernel.memory import OutOfMemory
-from osmodel.kernel.program import Program
+from osmodel.kernel import OutOfMemory, ProcessLimit, Program
 
 from . import memory
 from .proc import SLOT_KEY, Xv6Proc, system, xv6
 
 if TYPE_CHECKING:
-    from osmodel.kernel.kernel import Kernel
-    from osmodel.kernel.process import Process
+    from osmodel.kernel import Kernel, Process
 
 
 class ForkFailed(Exception):

@@ -24,16 +24,13 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from osmodel.kernel.process import ExitStatus
-from osmodel.kernel.states import BLOCKED, RUNNING
+from osmodel.kernel import BLOCKED, RUNNING, ExitStatus
 
 from .proc import say, system, xv6
 from .states import ZOMBIE
 
 if TYPE_CHECKING:
-    from osmodel.kernel.kernel import Kernel
-    from osmodel.kernel.process import Process
-    from osmodel.kernel.states import State
+    from osmodel.kernel import Kernel, Process, State
 
 #: Sleeps that give up when the process is killed (the others are disk requests).
 INTERRUPTIBLE = frozenset({"wait", "sleep", "getcmd"})

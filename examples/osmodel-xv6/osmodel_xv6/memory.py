@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from osmodel.kernel.memory import AddressSpace, OutOfMemory
+from osmodel.kernel import AddressSpace, OutOfMemory
 
 if TYPE_CHECKING:
-    from osmodel.kernel.kernel import Kernel
+    from osmodel.kernel import Kernel
 
 
 def load(kernel: Kernel, program: str) -> tuple[AddressSpace, int]:

@@ -11,19 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from osmodel.kernel import hookimpl
-from osmodel.kernel.platform import Platform
-from osmodel.kernel.process import ExitStatus
+from osmodel.kernel import ExitStatus, Platform, hookimpl
 
 from . import boot, lifecycle, procdump, syscalls
 from .proc import NPROC, Xv6System, say, xv6
 from .states import ZOMBIE, xv6_state
 
 if TYPE_CHECKING:
-    from osmodel.kernel.kernel import Kernel
-    from osmodel.kernel.link import OpSpec
-    from osmodel.kernel.process import Process
-    from osmodel.kernel.states import State
+    from osmodel.kernel import Kernel, OpSpec, Process, State
 
 #: x86 trap numbers (xv6's traps.h) and names for the kernel's faults.  The model's
 #: machine traps on a divide by zero as x86 does (RISC-V does not trap at all).

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, cast
 from attrs import define, field
 
 if TYPE_CHECKING:
-    from osmodel.kernel.kernel import Kernel
-    from osmodel.kernel.process import Process
+    from osmodel.kernel import Kernel, Process
 
     from .platform import Xv6Platform
 

@@ -15,8 +15,7 @@ from .proc import system, xv6
 from .states import PROCDUMP_NAMES, xv6_state
 
 if TYPE_CHECKING:
-    from osmodel.kernel.kernel import Kernel
-    from osmodel.kernel.process import Process
+    from osmodel.kernel import Kernel, Process
 
 
 def _line(proc: Process) -> str:

@@ -21,15 +21,12 @@ from bisect import bisect_left, insort
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from osmodel.kernel.errors import ConfigError
-from osmodel.kernel.scheduler import BaseScheduler
+from osmodel.kernel import BaseScheduler, ConfigError
 
 from .proc import SLOT_KEY
 
 if TYPE_CHECKING:
-    from osmodel.kernel.cpu import CPU
-    from osmodel.kernel.kernel import Kernel
-    from osmodel.kernel.process import Process
+    from osmodel.kernel import CPU, Kernel, Process
 
 
 class Xv6RoundRobin(BaseScheduler):

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from osmodel.kernel import states as core
-from osmodel.kernel.states import State
+import osmodel.kernel as core
+from osmodel.kernel import State
 
 if TYPE_CHECKING:
-    from osmodel.kernel.process import Process
+    from osmodel.kernel import Process
 
 #: A free slot of the process table: the process it held has been reaped.
 UNUSED = State("unused", "terminated", "U")

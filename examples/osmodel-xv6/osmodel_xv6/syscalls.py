@@ -14,16 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from osmodel.kernel.isa import put, val
-from osmodel.kernel.link import Args, Handler, OpSpec, Res
-from osmodel.kernel.memory import OutOfMemory
+from osmodel.kernel import Args, Handler, OpSpec, OutOfMemory, Res, put, val
 
 from . import creation, lifecycle, procdump
 from .proc import say, system, xv6
 
 if TYPE_CHECKING:
-    from osmodel.kernel.kernel import Kernel
-    from osmodel.kernel.process import Process
+    from osmodel.kernel import Kernel, Process
 
 #: fork costs one tick plus one per page it copies (uvmcopy's memmove of each page).
 FORK_TICKS = 1
