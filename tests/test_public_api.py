@@ -126,7 +126,8 @@ EXPECTED = {
     "OpSpec":
         "class[object](name: 'str', operands: 'str', results: 'int', handler: 'Handler', "
         "doc: 'str', group: 'str' = 'core', micro: 'tuple[Handler, ...]' = (), "
-        "min_results: 'int' = 0, instant: 'bool' = False) -> None",
+        "min_results: 'int' = 0, instant: 'bool' = False, choices: "
+        "'tuple[Choice | None, ...]' = ()) -> None",
     "OsmodelError": 'class[Exception](*args)',
     "OutOfMemory": 'class[OsmodelError](*args)',
     "PidAllocator":
@@ -156,8 +157,8 @@ EXPECTED = {
     "Res": 'alias tuple[int, ...]',
     "ResourceError": "class[OsmodelError](reason: 'str', message: 'str') -> 'None'",
     "ResourceTable":
-        "class[object](numbering: 'Callable[[dict[int, Slot]], int]' = <function "
-        "lowest_free>, slots: 'dict[int, Slot]' = NOTHING) -> None",
+        "class[object](first: 'int' = 0, step: 'int' = 1, slots: 'dict[int, Slot]' = "
+        "NOTHING) -> None",
     "Scenario":
         "class[object](machine: 'Machine', programs: 'Mapping[str, Program]', timeline: "
         "'Iterable[TimelineEvent]', files: 'Mapping[str, tuple[int, ...]]' = NOTHING, "
