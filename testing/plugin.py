@@ -8,14 +8,16 @@ one for questions about it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
-from osmodel.kernel.simulation import Simulation
-
 from .runs import run_programs, run_scenario
 
-Runner = Callable[..., Simulation]
+if TYPE_CHECKING:
+    from osmodel.kernel.simulation import Simulation
+
+Runner = Callable[..., "Simulation"]
 
 
 @pytest.fixture

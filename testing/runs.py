@@ -9,14 +9,16 @@ questions: what was printed, which processes existed, what the trace says.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from osmodel.kernel.events import Event
-from osmodel.kernel.kernel import Kernel
 from osmodel.kernel.machine import Limits, Machine
-from osmodel.kernel.process import Process
-from osmodel.kernel.program import Program
-from osmodel.kernel.simulation import Simulation
+
+if TYPE_CHECKING:
+    from osmodel.kernel.events import Event
+    from osmodel.kernel.kernel import Kernel
+    from osmodel.kernel.process import Process
+    from osmodel.kernel.program import Program
+    from osmodel.kernel.simulation import Simulation
 
 
 def run_programs(
