@@ -2,54 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from attrs import frozen
-from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 import toyplatform
 
-from osmodel.kernel.cli import build_app, plugin_options, with_default_command
 from osmodel.kernel.events import Recorder
 from osmodel.kernel.kernel import Kernel
 from osmodel.kernel.machine import Machine
-from osmodel.kernel.manager import DISABLE_AUTOLOAD_ENV, make_plugin_manager
-from osmodel.kernel.testing import run_programs
+from osmodel.kernel.manager import make_plugin_manager
+from osmodel.testing import CliResult, run_cli, run_programs
+
+__all__ = ["CORE_ONLY", "CliResult", "run_cli", "toy_kernel"]
 
 CORE_ONLY = [("rr", "osmodel.plugins.schedulers.rr")]
-
-
-@frozen
-class CliResult:
-    code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        assert self.code == 0, self.stderr
-        return json.loads(self.stdout)
-
-    def lines(self) -> list[str]:
-        assert self.code == 0, self.stderr
-        return self.stdout.splitlines()
-
-
-def run_cli(*args: str) -> CliResult:
-    """The command line as ``main`` runs it (-p read first), with the built-in plugins
-    and ``-p`` modules only: installed third-party plugins stay out."""
-    argv = list(args)
-    pm = make_plugin_manager(plugin_options(argv), autoload=False)
-    result = CliRunner(env={DISABLE_AUTOLOAD_ENV: "1"}).invoke(build_app(pm),
-                                                              with_default_command(argv))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return CliResult(result.exit_code, result.stdout, result.stderr)
 
 
 def toy_kernel(programs: dict[str, str], machine: Machine | None = None,

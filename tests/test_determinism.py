@@ -1,10 +1,12 @@
-"""Same scenario, same seed, same bytes: across processes and hash seeds too."""
+"""Same scenario, same seed, same bytes: across processes and hash seeds too.
+
+Every comparison runs two fresh interpreters under different PYTHONHASHSEED
+values: two runs in one process share their string hashes, so an output whose
+order follows a set's or a hash's cannot differ between them.
+"""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,18 +14,15 @@ from test_cli import SCENARIO
 
 from osmodel.kernel.boot import platforms
 from osmodel.kernel.manager import make_plugin_manager
+from osmodel.testing import run_in_subprocess
 
 TESTS = Path(__file__).resolve().parent
 
 
 def osmodel_in_subprocess(args: list[str], hash_seed: str) -> str:
-    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "OSMODEL_DISABLE_PLUGIN_AUTOLOAD": "1",
-           "PYTHONPATH": str(TESTS)}
-    result = subprocess.run(
-        [sys.executable, "-c", "from osmodel.kernel.cli import main; main()", *args],
-        capture_output=True, text=True, env=env, check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    """``osmodel ARGS`` in a fresh interpreter (tests/ importable, for the toy platform)."""
+    result = run_in_subprocess(args, hash_seed=hash_seed, pythonpath=[str(TESTS)])
+    assert result.code == 0 and result.stdout, result.stderr
     return result.stdout
 
 
@@ -44,6 +43,11 @@ def installed_demos() -> list[str]:
             continue
         found.append(name)
     return found
+
+
+def test_every_built_in_platform_has_a_demo_checked_here() -> None:
+    """An empty parametrisation would pass without checking anything."""
+    assert {"bare", "unix", "windows"} <= set(installed_demos())
 
 
 @pytest.mark.parametrize("platform", installed_demos())

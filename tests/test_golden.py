@@ -9,8 +9,10 @@ When a rendering changes on purpose, regenerate the files and review the diff:
     OSMODEL_REGEN_GOLDEN=1 pytest tests/test_golden.py
     git diff tests/golden/
 
-With the variable set, each file is rewritten from the current output (and the
-test then passes); without it, any difference fails with a unified diff.
+With the variable set, each file that differs is rewritten from the current
+output and its test still fails, saying which file was rewritten: a run with
+the switch on passes only when nothing changed.  Without it, any difference
+fails with a unified diff.
 """
 
 from __future__ import annotations
@@ -47,24 +49,46 @@ CASES: dict[str, list[str]] = {
 }
 
 
+def check_golden(path: Path, actual: str, *, regenerate: bool) -> None:
+    """Fail unless ``path`` holds ``actual``; with ``regenerate``, rewrite it first (and fail)."""
+    data = actual.encode("utf-8")
+    expected = path.read_bytes() if path.exists() else None
+    if expected == data:
+        return
+    if regenerate:
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
+        pytest.fail(f"rewrote {path.parent.name}/{path.name} from the current output: review "
+                    "the diff, then run again without OSMODEL_REGEN_GOLDEN")
+    if expected is None:
+        pytest.fail(f"no {path}: run with OSMODEL_REGEN_GOLDEN=1 to create it")
+    diff = difflib.unified_diff(expected.decode("utf-8").splitlines(), actual.splitlines(),
+                                f"golden/{path.name}", "actual", lineterm="")
+    pytest.fail("output differs from the golden file (OSMODEL_REGEN_GOLDEN=1 rewrites "
+                "it):\n" + "\n".join(diff))
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_rendering_matches_its_golden_file(name: str) -> None:
     args = [str(DATA / arg) if arg.endswith(".toml") else arg for arg in CASES[name]]
     result = osmodel(*args)
     assert result.code == 0, result.stderr
-    actual = result.stdout.encode("utf-8")
-    path = GOLDEN / f"{name}.txt"
-    if REGENERATE:
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_bytes(actual)
-    assert path.exists(), f"no {path}: run with OSMODEL_REGEN_GOLDEN=1 to create it"
-    expected = path.read_bytes()
-    if actual != expected:
-        diff = difflib.unified_diff(expected.decode("utf-8").splitlines(),
-                                    result.stdout.splitlines(), f"golden/{name}.txt",
-                                    "actual", lineterm="")
-        pytest.fail("output differs from the golden file (OSMODEL_REGEN_GOLDEN=1 rewrites "
-                    "it):\n" + "\n".join(diff))
+    check_golden(GOLDEN / f"{name}.txt", result.stdout, regenerate=REGENERATE)
+
+
+@pytest.mark.parametrize("before", [b"old output\n", None])
+def test_regenerating_a_golden_file_that_differs_still_fails(tmp_path: Path,
+                                                             before: bytes | None) -> None:
+    path = tmp_path / "golden" / "case.txt"
+    if before is not None:
+        path.parent.mkdir()
+        path.write_bytes(before)
+    with pytest.raises(pytest.fail.Exception, match=r"rewrote golden/case\.txt"):
+        check_golden(path, "new output\n", regenerate=True)
+    assert path.read_text() == "new output\n"
+    check_golden(path, "new output\n", regenerate=True)  # unchanged now: passes
+    with pytest.raises(pytest.fail.Exception, match="differs"):
+        check_golden(path, "other\n", regenerate=False)
 
 
 def test_every_golden_file_has_a_case() -> None:

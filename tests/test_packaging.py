@@ -1,7 +1,13 @@
-"""Packaging: the wheel holds every subpackage and entry point; README and CI agree."""
+"""Packaging: the wheel holds every subpackage and entry point; building leaves the tree
+clean; README and CI agree.
+
+Builds run on a copy of the source tree in a temporary directory, so that a
+build that writes into its tree shows here and never dirties the checkout.
+"""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -10,7 +16,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ("kernel", "platforms", "plugins")
+FOLDERS = ("kernel", "platforms", "plugins", "testing")
+#: What a build may write into the tree it builds; it must write neither.
+LEFTOVERS = ("build", "*.egg-info")
+
+
+def source_copy(dest: Path) -> Path:
+    """The project's own files (no venv, caches or earlier build output) under ``dest``."""
+    ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "dist", *LEFTOVERS)
+    shutil.copytree(ROOT, dest, ignore=ignore)
+    return dest
+
+
+def leftovers(tree: Path) -> list[str]:
+    return sorted(p.relative_to(tree).as_posix() for pattern in LEFTOVERS
+                  for p in tree.rglob(pattern) if ".venv" not in p.parts)
 
 
 def source_packages() -> set[str]:
@@ -22,15 +42,47 @@ def source_packages() -> set[str]:
     return found
 
 
+def run(*args: str, cwd: Path) -> None:
+    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
-        check=True, capture_output=True, text=True,
-    )
-    (path,) = out.glob("osmodel-*.whl")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """``python -m build`` (sdist, then the wheel from it) on a copy: (the copy, the dist dir)."""
+    tree = source_copy(tmp_path_factory.mktemp("src") / "osmodel")
+    out = tmp_path_factory.mktemp("dist")
+    run(sys.executable, "-m", "build", "--outdir", str(out), ".", cwd=tree)
+    return tree, out
+
+
+@pytest.fixture(scope="module")
+def wheel(built: tuple[Path, Path]) -> zipfile.ZipFile:
+    (path,) = built[1].glob("osmodel-*.whl")
     return zipfile.ZipFile(path)
+
+
+def test_python_m_build_leaves_no_build_output_in_the_tree(built: tuple[Path, Path]) -> None:
+    tree, out = built
+    assert sorted(p.name.split("-")[0] for p in out.iterdir()) == ["osmodel", "osmodel"]
+    assert leftovers(tree) == []
+
+
+def test_pip_install_leaves_no_build_output_in_the_tree(tmp_path: Path) -> None:
+    tree = source_copy(tmp_path / "osmodel")
+    run(sys.executable, "-m", "pip", "install", "--no-deps", "--quiet",
+        "--target", str(tmp_path / "site"), ".", cwd=tree)
+    assert (tmp_path / "site" / "osmodel" / "testing" / "plugin.py").is_file()
+    assert leftovers(tree) == []
+
+
+def test_the_leftover_check_sees_what_setuptools_writes_by_default(tmp_path: Path) -> None:
+    """Without setup.py's scratch directory, setuptools writes both into the tree."""
+    tree = source_copy(tmp_path / "osmodel")
+    setup = tree / "setup.py"
+    setup.write_text(setup.read_text().replace("options=", "_unused="))
+    run(sys.executable, "setup.py", "-q", "egg_info", "build_py", cwd=tree)
+    assert leftovers(tree) == ["build", "osmodel.egg-info"]
 
 
 def test_every_subpackage_is_in_the_wheel(wheel: zipfile.ZipFile) -> None:
@@ -45,7 +97,7 @@ def test_the_wheel_declares_the_entry_points(wheel: zipfile.ZipFile) -> None:
     (ep_file,) = [n for n in wheel.namelist() if n.endswith("entry_points.txt")]
     text = wheel.read(ep_file).decode()
     assert "osmodel = osmodel.kernel.cli:main" in text
-    assert "[pytest11]" in text and "osmodel.kernel.testing" in text
+    assert "[pytest11]\nosmodel = osmodel.testing.plugin" in text
 
 
 def test_ci_runs_the_readme_test_command() -> None:

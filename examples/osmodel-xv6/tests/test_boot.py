@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from osmodel.kernel.simulation import Simulation
-
-from xv6testing import said
+from osmodel.testing import Run
 
 IDLE = {"main": "exit 0"}
 
 
-def test_init_is_pid_1_and_forks_sh(xv6: Callable[..., Simulation]) -> None:
+def test_init_is_pid_1_and_forks_sh(xv6: Callable[..., Run]) -> None:
     sim = xv6(IDLE, start=())
     init, sh = sim.kernel.processes[1], sim.kernel.processes[2]
     assert (init.name, init.cause, init.creator, init.extra["slot"]) == ("init", "boot", None, 0)
@@ -20,12 +18,12 @@ def test_init_is_pid_1_and_forks_sh(xv6: Callable[..., Simulation]) -> None:
     hook = sim.kernel.hook
     assert hook.osmodel_parent(kernel=sim.kernel, process=init) is None
     assert hook.osmodel_parent(kernel=sim.kernel, process=sh) == 1
-    assert said(sim) == ["init: starting sh"]
+    assert sim.said() == ["init: starting sh"]
     forks = sim.recorder.of_kind("fork")
     assert [(e.pid, e.info["child"]) for e in forks] == [(1, 2)]
 
 
-def test_both_end_asleep_so_the_run_ends(xv6: Callable[..., Simulation]) -> None:
+def test_both_end_asleep_so_the_run_ends(xv6: Callable[..., Run]) -> None:
     sim = xv6(IDLE, start=())
     assert sim.kernel.pending() is False
     info = [sim.kernel.hook.osmodel_process_info(kernel=sim.kernel, process=p)
@@ -34,7 +32,7 @@ def test_both_end_asleep_so_the_run_ends(xv6: Callable[..., Simulation]) -> None
     assert [p.blocked_on for p in sim.processes()] == ["wait", "getcmd"]
 
 
-def test_every_page_is_resident_from_the_start(xv6: Callable[..., Simulation]) -> None:
+def test_every_page_is_resident_from_the_start(xv6: Callable[..., Run]) -> None:
     """No demand paging: nothing is ever zero-filled on a fault, and no page is shared
     copy-on-write; init's pages were copied once, by the fork that made sh."""
     sim = xv6(IDLE, start=())
@@ -46,7 +44,7 @@ def test_every_page_is_resident_from_the_start(xv6: Callable[..., Simulation]) -
     assert stats.frames_used == 2 * pages  # init's and sh's, nothing else
 
 
-def test_the_structure_is_the_process_table(xv6: Callable[..., Simulation]) -> None:
+def test_the_structure_is_the_process_table(xv6: Callable[..., Run]) -> None:
     sim = xv6(IDLE, start=())
     lines = sim.kernel.hook.osmodel_structure(kernel=sim.kernel)
     assert lines == [

@@ -4,42 +4,40 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from osmodel.kernel.simulation import Simulation
-
-from xv6testing import by_name, said
+from osmodel.testing import Run
 
 
-def test_wait_without_children_returns_minus_one(xv6: Callable[..., Simulation]) -> None:
+def test_wait_without_children_returns_minus_one(xv6: Callable[..., Run]) -> None:
     sim = xv6({"main": "wait -> r1, r2\nprint r1"})
-    assert said(sim)[1:] == ["-1"]
+    assert sim.said()[1:] == ["-1"]
 
 
-def test_wait_returns_the_pid_and_the_whole_int_status(xv6: Callable[..., Simulation]) -> None:
+def test_wait_returns_the_pid_and_the_whole_int_status(xv6: Callable[..., Run]) -> None:
     sim = xv6({"main": "spawn kid, 300 -> r1\nwait -> r2, r3\nspawn kid, -1 -> r1\n"
                        "wait -> r4, r5\nprint r2, r3, r4, r5",
                "kid": "exit r0"})
-    first, second = by_name(sim, "kid")
-    assert said(sim)[1:] == [f"{first.pid} 300 {second.pid} -1"]
+    first, second = sim.procs("kid")
+    assert sim.said()[1:] == [f"{first.pid} 300 {second.pid} -1"]
     assert [(k.exit.kind, k.exit.code) for k in (first, second) if k.exit] == [
         ("error", 300), ("error", -1)]
 
 
-def test_a_child_is_a_zombie_until_its_parent_waits(xv6: Callable[..., Simulation]) -> None:
+def test_a_child_is_a_zombie_until_its_parent_waits(xv6: Callable[..., Run]) -> None:
     program = "fork -> r1\njz r1, kid\nsleep 20\nprocdump\nwait -> r2, r3\nprocdump\n" \
               "exit 0\nkid: exit 7"
     sim = xv6({"main": program})
-    lines = said(sim)
-    kid = by_name(sim, "main")[1]
-    zombie = f"{kid.pid:>5}  {by_name(sim, 'main')[0].pid:>4}  zombie  main"
+    lines = sim.said()
+    kid = sim.procs("main")[1]
+    zombie = f"{kid.pid:>5}  {sim.procs('main')[0].pid:>4}  zombie  main"
     first, second = lines.index("proc[64]: 4 used"), lines.index("proc[64]: 3 used")
     assert any(line.endswith(zombie) for line in lines[first:second])
     assert not any(str(kid.pid) in line.split()[1] for line in lines[second + 2:])
     assert kid.acct.ended is not None and sim.kernel.processes.get(kid.pid) is None
 
 
-def test_an_orphan_goes_to_init_which_reaps_it(xv6: Callable[..., Simulation]) -> None:
+def test_an_orphan_goes_to_init_which_reaps_it(xv6: Callable[..., Run]) -> None:
     sim = xv6({"main": "fork -> r1\njz r1, kid\nexit 0\nkid: sleep 10\nexit 3"})
-    parent, orphan = by_name(sim, "main")
+    parent, orphan = sim.procs("main")
     moves = sim.recorder.of_kind("reparent")
     assert [(e.pid, e.info["old"], e.info["new"]) for e in moves] == [
         (orphan.pid, parent.pid, 1)]
@@ -48,21 +46,21 @@ def test_an_orphan_goes_to_init_which_reaps_it(xv6: Callable[..., Simulation]) -
     assert sim.kernel.hook.osmodel_parent(kernel=sim.kernel, process=orphan) == 1
 
 
-def test_an_orphaned_zombie_wakes_init(xv6: Callable[..., Simulation]) -> None:
+def test_an_orphaned_zombie_wakes_init(xv6: Callable[..., Run]) -> None:
     """The child is already a zombie when its parent exits: init must be woken to reap it."""
     sim = xv6({"main": "fork -> r1\njz r1, kid\nsleep 5\nexit 0\nkid: exit 4"})
-    kid = by_name(sim, "main")[1]
+    kid = sim.procs("main")[1]
     reap = [e for e in sim.recorder.of_kind("reap") if e.info["child"] == kid.pid]
     assert [(e.pid, e.info["status"]) for e in reap] == [(1, 4)]
     assert sim.kernel.platform.system.in_use() == 2  # type: ignore[attr-defined]
 
 
 def test_the_portable_wait_takes_one_child_and_leaves_the_others(
-        xv6: Callable[..., Simulation]) -> None:
+        xv6: Callable[..., Run]) -> None:
     program = "spawn kid, 1 -> r1\nspawn kid, 2 -> r2\nwait r2 -> r3\nwait r1 -> r4\n" \
               "wait 999 -> r5\nprint r3, r4, r5"
     sim = xv6({"main": program, "kid": "sleep r0\nexit r0"})
-    assert said(sim)[1:] == ["2 1 -1"]
+    assert sim.said()[1:] == ["2 1 -1"]
 
 
 SLOTS = """
@@ -79,6 +77,6 @@ SLOTS = """
 """
 
 
-def test_wait_reaps_the_first_zombie_in_table_order(xv6: Callable[..., Simulation]) -> None:
+def test_wait_reaps_the_first_zombie_in_table_order(xv6: Callable[..., Run]) -> None:
     sim = xv6({"main": SLOTS, "kid": "sleep r0"})
-    assert said(sim)[1:] == ["0 0"]
+    assert sim.said()[1:] == ["0 0"]

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from osmodel.kernel.simulation import Simulation
-
-from xv6testing import by_name, said
+from osmodel.testing import Run
 
 
 @pytest.mark.parametrize(("code", "message", "reason"), [
@@ -18,10 +16,10 @@ from xv6testing import by_name, said
     ("illegal", "trap 6 err 0 on cpu 0 eip 0x0 addr 0x0", "trap 6: illegal opcode"),
 ])
 def test_a_fault_is_reported_and_the_process_killed(
-        xv6: Callable[..., Simulation], code: str, message: str, reason: str) -> None:
+        xv6: Callable[..., Run], code: str, message: str, reason: str) -> None:
     sim = xv6({"main": code + "\nprint \"never\""})
-    (main,) = by_name(sim, "main")
-    assert said(sim)[1:] == [f"pid {main.pid} main: {message}--kill proc"]
+    (main,) = sim.procs("main")
+    assert sim.said()[1:] == [f"pid {main.pid} main: {message}--kill proc"]
     assert main.exit is not None
     assert (main.exit.kind, main.exit.code, main.exit.reason) == ("fatal", -1, reason)
     assert sim.kernel.hook.osmodel_process_info(kernel=sim.kernel, process=main)[0][

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from osmodel.kernel.simulation import Simulation
+from osmodel.testing import Run
 
-from xv6testing import by_name, machine, said
+from xv6testing import machine
 
 FORK_ONCE = """
         pages 3
@@ -24,28 +25,28 @@ child:  store x, 2
 
 
 def test_the_child_gets_a_copy_that_its_writes_never_leave(
-        xv6: Callable[..., Simulation]) -> None:
+        xv6: Callable[..., Run]) -> None:
     sim = xv6({"main": FORK_ONCE})
-    assert said(sim)[1:] == ["child 2", "parent 1"]
+    assert sim.said()[1:] == ["child 2", "parent 1"]
 
 
 def test_fork_copies_every_page_and_pays_a_tick_for_each(
-        xv6: Callable[..., Simulation]) -> None:
+        xv6: Callable[..., Run]) -> None:
     timed = "pages 3\nuptime -> r5\nfork -> r1\njz r1, done\nuptime -> r6\n" \
             "sub r6, r5 -> r7\nprint r7\ndone:"
     sim = xv6({"main": timed}, machine=machine(scheduler_options={"quantum": 0}))
-    parent = by_name(sim, "main")[0]
+    parent = sim.procs("main")[0]
     fork = [e for e in sim.recorder.of_kind("fork") if e.pid == parent.pid]
     # 3 data pages and 4 stack pages, all resident since exec
     assert [e.info["pages_copied"] for e in fork] == [7]
     # between the two uptimes: uptime 1 tick, fork 1 + 7 (one per page copied), jz 1
-    assert said(sim)[1:] == ["10"]
+    assert sim.said()[1:] == ["10"]
     stats = sim.kernel.pool.stats
     assert (stats.cow_shares, stats.cow_faults, stats.zero_fills) == (0, 0, 0)
 
 
 def test_on_unix_the_same_fork_copies_on_write_instead(
-        osmodel_run: Callable[..., Simulation], xv6: Callable[..., Simulation]) -> None:
+        osmodel_run: Callable[..., Simulation], xv6: Callable[..., Run]) -> None:
     unix = osmodel_run({"main": FORK_ONCE}, platform="unix").kernel.pool.stats
     mine = xv6({"main": FORK_ONCE}).kernel.pool.stats
     assert unix.cow_shares > 0 and mine.cow_shares == 0
@@ -68,35 +69,35 @@ child:  exit 0                   ; a zombie, holding its slot until reaped
 
 
 def test_fork_returns_minus_one_when_the_64_slots_are_used(
-        xv6: Callable[..., Simulation]) -> None:
+        xv6: Callable[..., Run]) -> None:
     sim = xv6({"main": BOMB})
     # init, sh and main hold three of the 64 slots
-    assert said(sim)[1:] == ["children 61 of 64"]
+    assert sim.said()[1:] == ["children 61 of 64"]
     report = sim.kernel.platform.system  # type: ignore[attr-defined]
     assert report.forks_failed == 1
     assert report.in_use() == 2  # every zombie was reaped, main too
     assert sim.kernel.stop_reason is None
 
 
-def test_a_smaller_process_limit_makes_a_smaller_table(xv6: Callable[..., Simulation]) -> None:
+def test_a_smaller_process_limit_makes_a_smaller_table(xv6: Callable[..., Run]) -> None:
     sim = xv6({"main": BOMB}, machine=machine(processes=8))
-    assert said(sim)[1:] == ["children 5 of 8"]
+    assert sim.said()[1:] == ["children 5 of 8"]
 
 
-def test_exec_keeps_the_pid_and_passes_arguments(xv6: Callable[..., Simulation]) -> None:
+def test_exec_keeps_the_pid_and_passes_arguments(xv6: Callable[..., Run]) -> None:
     sim = xv6({"main": "getpid -> r1\nprint \"before\", r1\nexec other, 41, r1\n"
                        "print \"never\"",
                "other": "getpid -> r2\nprint \"after\", r2, r0, r1"})
-    main = by_name(sim, "other")[0]
-    assert said(sim)[1:] == [f"before {main.pid}", f"after {main.pid} 41 {main.pid}"]
+    main = sim.procs("other")[0]
+    assert sim.said()[1:] == [f"before {main.pid}", f"after {main.pid} 41 {main.pid}"]
     assert [e.info["program"] for e in sim.recorder.of_kind("exec") if e.pid == main.pid] == [
         "main", "other"]
 
 
-def test_spawn_is_fork_then_exec(xv6: Callable[..., Simulation]) -> None:
+def test_spawn_is_fork_then_exec(xv6: Callable[..., Run]) -> None:
     sim = xv6({"main": "spawn kid, 5 -> r1\nwait r1 -> r2\nprint \"kid ended\", r2",
                "kid": "exit r0"})
-    (kid,) = by_name(sim, "kid")
-    assert said(sim)[1:] == ["kid ended 5"]
-    assert kid.creator == by_name(sim, "main")[0].pid
+    (kid,) = sim.procs("kid")
+    assert sim.said()[1:] == ["kid ended 5"]
+    assert kid.creator == sim.procs("main")[0].pid
     assert sim.kernel.pool.stats.pages_copied > 5  # the copy exec then threw away

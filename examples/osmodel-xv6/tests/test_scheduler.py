@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from osmodel.kernel.errors import ConfigError
 from osmodel.kernel.simulation import Simulation
+from osmodel.testing import Run
 
 from osmodel_xv6.scheduler import Xv6RoundRobin
-from xv6testing import by_name, machine, said
+from xv6testing import machine
 
 
 def proc(slot: int) -> Any:
@@ -90,15 +91,15 @@ KID = "uptime -> r6\nsub 40, r6 -> r6\nsleep r6\nprint r0"
 
 @pytest.mark.parametrize(("scheduler", "order"), [("xv6rr", ["1", "0"]), ("rr", ["0", "1"])])
 def test_a_reused_low_slot_runs_before_an_earlier_arrival(
-        xv6: Callable[..., Simulation], scheduler: str, order: list[str]) -> None:
+        xv6: Callable[..., Run], scheduler: str, order: list[str]) -> None:
     """Both kids become runnable at tick 40, "early" first.  A FIFO queue (rr) runs
     "early" first; xv6's loop, having last run main in slot 2, reaches slot 3 ("late")
     first."""
     options = {"quantum": 1}
     sim = xv6({"main": REUSED_SLOT, "kid": KID, "brief": "exit 0"},
               machine=machine(scheduler=scheduler, scheduler_options=options))
-    assert said(sim)[1:] == order
-    kids = by_name(sim, "kid")
+    assert sim.said()[1:] == order
+    kids = sim.procs("kid")
     assert [k.extra["slot"] for k in kids] == [4, 3]
 
 
