@@ -84,7 +84,9 @@ class Policy(BaseScheduler):
         super().__init__(kernel, options)
         self.read = OptionReader(self.name, self.config, self.options)
         self.ncpus = len(kernel.cpus)
-        self.per_cpu = (self.read.choice("queues", QUEUE_MODES) == "per-cpu"
+        # A policy without the option keeps an order of its own instead of queues (cyclic).
+        self.per_cpu = ("queues" in self.options
+                        and self.read.choice("queues", QUEUE_MODES) == "per-cpu"
                         and self.ncpus > 1)
         self.seq = 0
         self._front = 0
