@@ -21,7 +21,8 @@ immediate preemption is made after everything else due at that time.
 
 Its options are read like every policy's (`osmodel.plugins.schedulers.options`);
 it has no ``queues`` option, as its order is not a queue's but the pids': it
-keeps its own ready list and answers every scheduler call itself.  The policy
+keeps its own ready list (no queue entries, so no ``qtoken``, no ``sched``)
+and answers every scheduler call itself.  The policy
 of ``osmodel schedule --process``, registered by the ``schedule`` plugin.
 """
 
@@ -95,7 +96,6 @@ class Cyclic(Policy):
         self.woke.pop(pid, None)
         self.last = pid
         process = self.procs.pop(pid)
-        process.qtoken += 1
         if self.hold:
             self.holder = process
         return process
@@ -133,7 +133,6 @@ class Cyclic(Policy):
             self.woke.pop(pid, None)
         if self.urgent is process:
             self.urgent = None
-        process.qtoken += 1
 
     def ran(self, process: Process, ticks: int, reason: str) -> None:
         if reason == "blocked":
