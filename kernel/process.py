@@ -138,17 +138,28 @@ class Process:
     state: State = NEW
     context: Context = field(factory=Context)
     acct: Accounting = field(factory=Accounting)
-    # scheduling fields
+    # Scheduling.  The launch contract: what a timeline entry or `Kernel.launching` gives
+    # the job before the scheduler first sees it (docs/scenario.md), read by policies.
+    #: Lower is better under ``priority`` (``order = "high-first"`` reverses it).
     priority: int = 0
+    #: -20 to 19; ``cfs`` turns it into a weight.
     nice: int = 0
-    level: int = 0
+    #: The job's share under ``lottery`` and ``stride``.
     tickets: int = 100
-    vruntime: float = 0.0
     #: The CPU demand the job declares: the oracle that SJF and STCF read (None: unknown).
     expected: int | None = None
     #: The CPUs this process may run on (None: any); schedulers honour it.
     affinity: frozenset[int] | None = None
+    # Published by the policy in use for traces and views (the switch event's
+    # "scheduling" field): ``mlfq``'s current level, ``cfs``'s virtual runtime or
+    # ``stride``'s pass.  Written by those policies only.
+    level: int = 0
+    vruntime: float = 0.0
+    # Owned by the scheduler in use.
+    #: Its per-process state (the built-in policies keep a `Job` here); None until it admits.
     sched: Any = None
+    #: Bumped when the process leaves a ready queue (picked or removed), so a queue entry
+    #: that recorded an older value is stale (`BaseScheduler.remove` bumps it).
     qtoken: int = 0
     # runtime links
     cpu: CPU | None = None

@@ -32,7 +32,7 @@ from osmodel.kernel.scenario import (
     loads_scenario,
     unsafe_toml,
 )
-from osmodel.plugins.schedulers.base import MAX_BIG, MAX_LEVELS, OptionError
+from osmodel.plugins.schedulers.options import MAX_BIG, MAX_LEVELS, OptionError
 
 PROGRAM = '[programs.p]\ncode = "cpu 1"\n'
 ENTRY = '[[timeline]]\nat = 0\nuser = "p"\n'

@@ -16,10 +16,10 @@ from osmodel.kernel.machine import Limits, Machine
 from osmodel.kernel.scenario import (
     Scenario,
     TimelineEvent,
-    _Locator,
     load_scenario,
     loads_scenario,
 )
+from osmodel.kernel.tomlpos import Locator, toml_error_position
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "scenario.md"
 
@@ -449,15 +449,13 @@ def test_crlf_line_ends() -> None:
 
 def test_toml_error_position_from_python_3_14_attributes() -> None:
     """Python 3.14 gives lineno/colno/msg; they win over parsing the message."""
-    from osmodel.kernel.scenario import _toml_error_position
-
     plain = tomllib.TOMLDecodeError("Invalid value (at line 2, column 8)")
-    assert _toml_error_position(plain, "a\nb = \n") == ("Invalid value", 2, 8)
+    assert toml_error_position(plain, "a\nb = \n") == ("Invalid value", 2, 8)
     ended = tomllib.TOMLDecodeError("Unclosed array (at end of document)")
-    assert _toml_error_position(ended, "a = [\n1,") == ("Unclosed array", 2, 3)
+    assert toml_error_position(ended, "a = [\n1,") == ("Unclosed array", 2, 3)
     new = tomllib.TOMLDecodeError("Invalid value (at line 9, column 9)")
     new.msg, new.lineno, new.colno = "Invalid value", 3, 4  # type: ignore[attr-defined]
-    assert _toml_error_position(new, "") == ("Invalid value", 3, 4)
+    assert toml_error_position(new, "") == ("Invalid value", 3, 4)
 
 
 def test_loading_never_half_succeeds(tmp_path: Path) -> None:
@@ -511,7 +509,7 @@ def test_locator_finds_values_under_any_key(entries: list[tuple[str, str, int]])
         lines.append(f"{json.dumps(key)} = {value}")
         wanted[(f"t{number}", table, key)] = (len(lines), len(json.dumps(key)) + 4, value)
     text = "\n".join(lines) + "\n"
-    locator = _Locator(text)
+    locator = Locator(text)
     for path, (line, column, value) in wanted.items():
         assert locator.position(locator.values[path]) == (line, column)
         assert text.split("\n")[line - 1][column - 1 :] == str(value)

@@ -2,16 +2,17 @@
 
 Registered as one built-in plugin (``schedule``), exactly as a third-party
 package would be: the command through ``osmodel_commands``, the policy
-through ``osmodel_schedulers``.
+(`osmodel.plugins.schedulers.cyclic`, beside the other policies) through
+``osmodel_schedulers``.
 """
 
 from __future__ import annotations
 
 from osmodel.kernel import hookimpl
 from osmodel.kernel.scheduler import SchedulerFactory
+from osmodel.plugins.schedulers.cyclic import Cyclic
 
 from .commands import osmodel_commands
-from .cyclic import Cyclic
 
 __all__ = ["Cyclic", "osmodel_commands"]
 

@@ -23,7 +23,7 @@ became ready (processes created together: pid order).
 
 Options: ``sched_latency`` (default 48 ticks), ``min_granularity`` (default
 6 ticks) and ``queues`` (``"shared"`` or ``"per-cpu"``, see
-`osmodel.plugins.schedulers.base`; ``min_vruntime`` and ``total_weight`` are
+`osmodel.plugins.schedulers.policy`; ``min_vruntime`` and ``total_weight`` are
 the machine's in both).
 """
 
@@ -38,7 +38,8 @@ from osmodel.kernel.kernel import Kernel
 from osmodel.kernel.process import Process
 from osmodel.kernel.scheduler import SchedulerFactory
 
-from .base import HeapQueue, Job, Policy
+from .policy import Job, Policy
+from .queues import HeapQueue
 
 #: Linux's sched_prio_to_weight, nice -20 to 19.
 WEIGHTS = (

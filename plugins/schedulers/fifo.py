@@ -7,7 +7,7 @@ one tick, the order the kernel made them ready (jobs created together: pid
 order).
 
 Option ``queues``: ``"shared"`` (default) or ``"per-cpu"``, see
-`osmodel.plugins.schedulers.base` (placement, stealing the oldest entry of
+`osmodel.plugins.schedulers.policy` (placement, stealing the oldest entry of
 the longest queue, affinity).
 """
 
@@ -22,7 +22,8 @@ from osmodel.kernel.kernel import Kernel
 from osmodel.kernel.process import Process
 from osmodel.kernel.scheduler import SchedulerFactory
 
-from .base import FifoQueue, Job, Policy
+from .policy import Job, Policy
+from .queues import FifoQueue
 
 
 class FirstComeFirstServed(Policy):

@@ -14,7 +14,7 @@ in a Fenwick tree.
 
 Options: ``quantum`` (ticks, default 1; 0 runs the winner until it blocks or
 ends) and ``queues`` (``"shared"`` or ``"per-cpu"``, see
-`osmodel.plugins.schedulers.base`).
+`osmodel.plugins.schedulers.policy`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from osmodel.kernel.kernel import Kernel
 from osmodel.kernel.process import Process
 from osmodel.kernel.scheduler import SchedulerFactory
 
-from .base import Job, Policy, check_affinity
+from .policy import Job, Policy
+from .queues import check_affinity
 
 
 class LotteryJob(Job):

@@ -55,7 +55,7 @@ Options:
     OSTEP's ``-I``: a job that becomes ready after blocking goes to the
     front of its level's queue instead of the back.
 ``queues``
-    ``"shared"`` (default) or ``"per-cpu"``, see `osmodel.plugins.schedulers.base`.
+    ``"shared"`` (default) or ``"per-cpu"``, see `osmodel.plugins.schedulers.policy`.
 
 Ties within a level break by arrival: the order in which jobs joined the
 level's queue (jobs created together: pid order), front insertions aside.
@@ -72,7 +72,9 @@ from osmodel.kernel.kernel import Kernel, Timer
 from osmodel.kernel.process import Process
 from osmodel.kernel.scheduler import SchedulerFactory
 
-from .base import MAX_LEVELS, FifoQueue, Job, Policy
+from .options import MAX_LEVELS
+from .policy import Job, Policy
+from .queues import FifoQueue
 
 
 class MlfqJob(Job):

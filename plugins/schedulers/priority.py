@@ -27,7 +27,7 @@ Options:
     from its own priority.  Ties between equal effective priorities break by
     arrival.  ``process.priority`` itself never changes.
 ``queues``
-    ``"shared"`` (default) or ``"per-cpu"``, see `osmodel.plugins.schedulers.base`.
+    ``"shared"`` (default) or ``"per-cpu"``, see `osmodel.plugins.schedulers.policy`.
 
 Cost: without aging a pick is a heap operation; with aging, a pick looks at
 the head of each distinct priority value that has processes waiting.
@@ -44,7 +44,8 @@ from osmodel.kernel.kernel import Kernel
 from osmodel.kernel.process import Process
 from osmodel.kernel.scheduler import SchedulerFactory
 
-from .base import FifoQueue, HeapQueue, Job, Policy
+from .policy import Job, Policy
+from .queues import FifoQueue, HeapQueue
 
 ORDERS = ("low-first", "high-first")
 

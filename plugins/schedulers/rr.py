@@ -7,7 +7,7 @@ created together: pid order).
 
 Options: ``quantum`` (ticks, default 2; 0 runs each process until it blocks
 or ends, which is first come first served) and ``queues`` (``"shared"``,
-the default, or ``"per-cpu"``: see `osmodel.plugins.schedulers.base`).
+the default, or ``"per-cpu"``: see `osmodel.plugins.schedulers.policy`).
 """
 
 from __future__ import annotations

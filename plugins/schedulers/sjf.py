@@ -8,7 +8,7 @@ come first served among themselves.  Equal demands break by arrival: the
 order in which the jobs became ready (jobs created together: pid order).
 
 Option ``queues``: ``"shared"`` (default) or ``"per-cpu"``, see
-`osmodel.plugins.schedulers.base`.
+`osmodel.plugins.schedulers.policy`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from osmodel.kernel.kernel import Kernel
 from osmodel.kernel.process import Process
 from osmodel.kernel.scheduler import SchedulerFactory
 
-from .base import INF, HeapQueue, Job, Policy
+from .policy import INF, Job, Policy
+from .queues import HeapQueue
 
 
 class ShortestJobFirst(Policy):

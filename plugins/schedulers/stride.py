@@ -17,7 +17,7 @@ and sleeping earns no credit.  ``process.vruntime`` shows the pass value.
 Options: ``quantum`` (ticks, default 1; 0 runs a process until it blocks or
 ends), ``big`` (the number strides are computed from, default 10,000 as in
 OSTEP; at most `MAX_BIG`, 1,000,000,000) and ``queues`` (``"shared"`` or
-``"per-cpu"``, see `osmodel.plugins.schedulers.base`).
+``"per-cpu"``, see `osmodel.plugins.schedulers.policy`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ from osmodel.kernel.kernel import Kernel
 from osmodel.kernel.process import Process
 from osmodel.kernel.scheduler import SchedulerFactory
 
-from .base import MAX_BIG, HeapQueue, Job, Policy
+from .options import MAX_BIG
+from .policy import Job, Policy
+from .queues import HeapQueue
 
 
 class StrideJob(Job):

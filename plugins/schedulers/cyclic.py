@@ -18,6 +18,12 @@ running process's step comes first (it ends or issues its I/O, and the CPU
 chooses among the processes that were ready before), then the completion.
 That is why the policy looks at which processes woke *now*, and why an
 immediate preemption is made after everything else due at that time.
+
+Its options are read like every policy's (`osmodel.plugins.schedulers.options`);
+it has no ``queues`` option, as its order is not a queue's but the pids': it
+keeps its own ready list (no queue entries, so no ``qtoken``, no ``sched``)
+and answers every scheduler call itself.  The policy
+of ``osmodel schedule --process``, registered by the ``schedule`` plugin.
 """
 
 from __future__ import annotations
@@ -26,9 +32,9 @@ from bisect import bisect_right, insort
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from osmodel.kernel.errors import ConfigError
-from osmodel.kernel.scheduler import BaseScheduler
 from osmodel.kernel.states import READY
+
+from .policy import Policy
 
 if TYPE_CHECKING:
     from osmodel.kernel.cpu import CPU
@@ -39,27 +45,19 @@ SWITCHES = ("on-io", "on-end")
 IO_DONE = ("later", "immediate")
 
 
-class Cyclic(BaseScheduler):
+class Cyclic(Policy):
     """Non-preemptive, next ready process after the last one, in pid order."""
 
+    name = "cyclic"
     options: Mapping[str, Any] = {"switch": "on-io", "io_done": "later"}
 
     def __init__(self, kernel: Kernel, options: Mapping[str, Any]) -> None:
         super().__init__(kernel, options)
-        unknown = set(self.config) - set(self.options)
-        if unknown:
-            raise ConfigError(f"scheduler 'cyclic' has no option {sorted(unknown)[0]!r} "
-                              "(options: io_done, switch)")
-        switch, io_done = self.config["switch"], self.config["io_done"]
-        if switch not in SWITCHES:
-            raise ConfigError(f"scheduler 'cyclic': option 'switch' must be one of "
-                              f"{', '.join(SWITCHES)}, not {switch!r}")
-        if io_done not in IO_DONE:
-            raise ConfigError(f"scheduler 'cyclic': option 'io_done' must be one of "
-                              f"{', '.join(IO_DONE)}, not {io_done!r}")
-        if switch == "on-end" and kernel.machine.cpus > 1:
-            raise ConfigError("scheduler 'cyclic': switch = on-end models one CPU that waits "
-                              f"for its process; the machine has {kernel.machine.cpus} CPUs")
+        switch = self.read.choice("switch", SWITCHES)
+        io_done = self.read.choice("io_done", IO_DONE)
+        if switch == "on-end" and self.ncpus > 1:
+            raise self.read.fail("switch", f"'on-io' on a machine of {self.ncpus} CPUs "
+                                 "(on-end models one CPU that waits for its process)")
         self.hold = switch == "on-end"
         self.immediate = io_done == "immediate"
         self.preemptive = self.immediate
@@ -98,7 +96,6 @@ class Cyclic(BaseScheduler):
         self.woke.pop(pid, None)
         self.last = pid
         process = self.procs.pop(pid)
-        process.qtoken += 1
         if self.hold:
             self.holder = process
         return process
@@ -136,7 +133,6 @@ class Cyclic(BaseScheduler):
             self.woke.pop(pid, None)
         if self.urgent is process:
             self.urgent = None
-        process.qtoken += 1
 
     def ran(self, process: Process, ticks: int, reason: str) -> None:
         if reason == "blocked":
