@@ -165,8 +165,7 @@ class UnixPlatform(Platform):
         if sig is None:
             return None
         term = self.system.terminal
-        if kernel.sinks:
-            kernel.trace("key", None, key=key, tty=term.name, foreground=term.foreground)
+        kernel.trace("key", None, key=key, tty=term.name, foreground=term.foreground)
         if term.foreground is not None:
             groups.signal_group(kernel, term.foreground, sig, sender=term.name)
         return True

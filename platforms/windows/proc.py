@@ -188,6 +188,5 @@ def creator_status(kernel: Kernel, proc: Process) -> str:
 
 
 def trace(kernel: Kernel, kind: str, pid: int | None, **info: Any) -> None:
-    """A platform event, built only when a sink listens."""
-    if kernel.sinks:
-        kernel.trace(kind, pid, None, **info)
+    """A platform event (no CPU); `Kernel.trace` builds it only when a sink listens."""
+    kernel.trace(kind, pid, None, **info)
