@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from .states import State
 
 PROJECT = "osmodel"
-HOOK_CONTRACT_VERSION = 1
+HOOK_CONTRACT_VERSION = 2
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
@@ -283,7 +283,7 @@ def osmodel_parent(kernel: Kernel, process: Process) -> int | None:
 
 
 @hookspec(firstresult=True)
-def osmodel_interrupt(kernel: Kernel, key: str) -> bool | None:
+def osmodel_interrupt(kernel: Kernel, key: str) -> Sequence[int] | bool | None:
     """A key press at the terminal or console (``ctrl-c``, ``ctrl-break``, ``ctrl-z``).
 
     The platform decides who receives it: the foreground process group, or
@@ -291,7 +291,11 @@ def osmodel_interrupt(kernel: Kernel, key: str) -> bool | None:
 
     :param kernel: the kernel.
     :param key: the key, lower case.
-    :return: True once delivered; None if this plugin does not handle keys.
+    :return: the pids of the processes the key reached, in delivery order
+        (those that ignore it left out; empty when it reached nobody), which
+        ``osmodel compare`` reads; True (contract 1's answer) still means
+        delivered, to processes not said; None if this plugin does not
+        handle keys.
     """
 
 

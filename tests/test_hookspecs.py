@@ -55,7 +55,7 @@ def test_signatures_are_the_versioned_contract() -> None:
     found = {name: "(" + ", ".join(inspect.signature(fn).parameters) + ")"
              for name, fn in HOOKS.items()}
     assert found == SIGNATURES
-    assert HOOK_CONTRACT_VERSION == 1
+    assert HOOK_CONTRACT_VERSION == 2
 
 
 def test_the_hook_reference_lists_every_hook() -> None:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, cast
 
 from attrs import define, field
 
+from osmodel.kernel.platform import ProcessData
+
 from .constants import USER
 
 if TYPE_CHECKING:
@@ -112,9 +114,8 @@ class UnixSystem:
         return list(self.groups.get(pgid, ()))
 
 
-def unix(proc: Process) -> UnixProc:
-    """The UNIX data of a process (every process of a unix run has it)."""
-    return cast("UnixProc", proc.platform)
+#: ``unix(process)``: the UNIX data of a process (every process of a unix run has it).
+unix = ProcessData(UnixProc, "unix")
 
 
 def platform_of(kernel: Kernel) -> UnixPlatform:

@@ -19,6 +19,7 @@ from attrs import define, field
 
 from osmodel.kernel.files import ResourceTable, Slot
 from osmodel.kernel.kernel import PidAllocator, ProcessLimit
+from osmodel.kernel.platform import ProcessData
 
 from .constants import STILL_ACTIVE, USER_ACCOUNT, USER_CONSOLE
 
@@ -155,9 +156,8 @@ class WindowsSystem:
         return self.serials
 
 
-def win(proc: Process) -> WinProc:
-    """The Windows data of a process (every process of a windows run has it)."""
-    return cast("WinProc", proc.platform)
+#: ``win(process)``: the Windows data of a process (every process of a windows run has it).
+win = ProcessData(WinProc, "windows")
 
 
 def platform_of(kernel: Kernel) -> WindowsPlatform:
