@@ -14,7 +14,8 @@ else, so they are models for third parties.
 
 Per-process platform data hangs off ``process.platform``; `ProcessData`
 reads it back typed, and says so clearly when a process belongs to another
-platform.
+platform.  `MachineData` does the same for the platform's machine-wide
+state (``kernel.platform.system``).
 """
 
 from __future__ import annotations
@@ -63,6 +64,33 @@ class ProcessData(Generic[D]):
 
     def __repr__(self) -> str:
         return f"<{self.owner} data of a process: {self.kind.__name__}>"
+
+
+class MachineData(Generic[D]):
+    """The typed accessor of one platform's machine-wide state: ``system(kernel)``.
+
+    The state is the platform instance's attribute ``attribute`` (``system``
+    by convention); calling the accessor returns it as a ``D``, or raises
+    `PluginError` when the kernel runs another platform.
+    """
+
+    __slots__ = ("attribute", "kind", "owner")
+
+    def __init__(self, kind: type[D], owner: str, attribute: str = "system") -> None:
+        self.kind = kind
+        self.owner = owner
+        self.attribute = attribute
+
+    def __call__(self, kernel: Kernel) -> D:
+        state = getattr(kernel.platform, self.attribute, None)
+        if state.__class__ is self.kind or isinstance(state, self.kind):
+            return state
+        raise PluginError(self.owner, f"the run is on platform {kernel.platform.name!r}, "
+                          f"which has no {self.owner} {self.kind.__name__} (it holds "
+                          f"{_data_name(state)} as {self.attribute})")
+
+    def __repr__(self) -> str:
+        return f"<{self.owner} machine state: {self.kind.__name__}>"
 
 
 def _data_name(data: object) -> str:

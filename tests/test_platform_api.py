@@ -17,8 +17,10 @@ from osmodel.kernel.process import Process
 from osmodel.kernel.scenario import load_scenario, loads_scenario
 from osmodel.kernel.simulation import simulate
 from osmodel.platforms.unix.platform import COMPARE_RULES, UnixPlatform
+from osmodel.platforms.unix.proc import system as unix_system
 from osmodel.platforms.unix.proc import unix
 from osmodel.platforms.windows.platform import WindowsPlatform
+from osmodel.platforms.windows.proc import system as windows_system
 from osmodel.platforms.windows.proc import win
 from osmodel.plugins.views.compare import (
     RunFailed,
@@ -112,6 +114,10 @@ def test_platform_data_of_another_platform_is_a_clear_error() -> None:
     with pytest.raises(PluginError, match=r"pid \d+\) has no unix data: it holds a "
                                           r"WinProc, so it belongs to a run on another"):
         unix(proc)
+    assert windows_system(sim.kernel) is sim.kernel.platform.system
+    with pytest.raises(PluginError, match="the run is on platform 'windows', which has no "
+                                          "unix UnixSystem"):
+        unix_system(sim.kernel)
     assert WindowsPlatform.of(sim.kernel) is sim.kernel.platform
     with pytest.raises(PluginError, match="the run is on platform 'windows', not 'unix'"):
         UnixPlatform.of(sim.kernel)

@@ -9,11 +9,11 @@ lives in one `UnixSystem` owned by the platform instance of the run.
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from attrs import define, field
 
-from osmodel.kernel.platform import ProcessData
+from osmodel.kernel.platform import MachineData, ProcessData
 
 from .constants import USER
 
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from osmodel.kernel.kernel import Kernel, Timer
     from osmodel.kernel.process import Process
 
-    from .platform import UnixPlatform
 
 
 @define(eq=False)
@@ -118,12 +117,8 @@ class UnixSystem:
 unix = ProcessData(UnixProc, "unix")
 
 
-def platform_of(kernel: Kernel) -> UnixPlatform:
-    return cast("UnixPlatform", kernel.platform)
-
-
-def system(kernel: Kernel) -> UnixSystem:
-    return platform_of(kernel).system
+#: ``system(kernel)``: the machine-wide state of a unix run (the platform's ``system``).
+system = MachineData(UnixSystem, "unix")
 
 
 def parent(kernel: Kernel, proc: Process) -> Process | None:

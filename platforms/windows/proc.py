@@ -13,13 +13,13 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from attrs import define, field
 
 from osmodel.kernel.files import ResourceTable, Slot
 from osmodel.kernel.kernel import PidAllocator, ProcessLimit
-from osmodel.kernel.platform import ProcessData
+from osmodel.kernel.platform import MachineData, ProcessData
 
 from .constants import STILL_ACTIVE, USER_ACCOUNT, USER_CONSOLE
 
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from osmodel.kernel.process import Process
 
     from .objects import JobObject, ProcessObject, SectionObject, ThreadObject, Waiter
-    from .platform import WindowsPlatform
 
 
 def next_handle(slots: dict[int, Slot]) -> int:
@@ -160,12 +159,8 @@ class WindowsSystem:
 win = ProcessData(WinProc, "windows")
 
 
-def platform_of(kernel: Kernel) -> WindowsPlatform:
-    return cast("WindowsPlatform", kernel.platform)
-
-
-def system(kernel: Kernel) -> WindowsSystem:
-    return platform_of(kernel).system
+#: ``system(kernel)``: the machine-wide state of a windows run (the platform's ``system``).
+system = MachineData(WindowsSystem, "windows")
 
 
 def alive(kernel: Kernel, pid: int | None) -> Process | None:
