@@ -8,11 +8,17 @@ implementations of those are ``trylast`` so that a third-party plugin wins.
 Each answer is checked against its docstring where osmodel collects it
 (``EXPECTED`` in kernel/hookcalls.py), and a wrong one names its plugin.
 
-Plugins implement hooks with ``osmodel.kernel.hookimpl``; a platform writes
-its implementations as methods of its `Platform` subclass, and they take part
-only in runs on that platform.  No hook is called per instruction or per
-tick: decision objects (the scheduler, the syscall table, trace sinks) are
-obtained once at boot and called directly.
+Plugins implement hooks with ``osmodel.kernel.hookimpl``.  A platform's
+implementations are methods of its `Platform` instance, taking part only in
+runs on that platform: the base class implements the hooks every platform
+answers by calling plain methods (`Platform.boot`, `Platform.user_command`
+...), so a platform overrides those, or writes an ``osmodel_...`` method of
+its own that replaces the base's.  What the trace events these hooks cause
+carry is documented in kernel/events.py (`CORE_EVENTS`, `Platform.events`).
+
+No hook is called per instruction or per tick: decision objects (the
+scheduler, the syscall table, trace sinks) are obtained once at boot and
+called directly.
 
 Compatibility: adding a hook, or an argument to a hook, is compatible
 (pluggy passes each implementation only the arguments it names).  Removing or
