@@ -189,7 +189,10 @@ EXPECTED: dict[str, Expect] = {
     "osmodel_fault": Expect("True once handled, or None", _FLAG),
     "osmodel_operator_kill": Expect("True once done, or None", _FLAG),
     "osmodel_parent": Expect("the parent's pid (an int), or None", _one(_pid)),
-    "osmodel_interrupt": Expect("True once delivered, or None", _FLAG),
+    "osmodel_interrupt": Expect(
+        "the pids the key reached (a list of ints, possibly empty), True (delivered, whom "
+        "not said: contract 1), or None",
+        lambda value: None if value is True else _sequence(_pid, "a pid (an int)")(value)),
     "osmodel_process_info": Expect("a JSON-ready mapping of field names to values, or None",
                                    _fields),
     "osmodel_structure": Expect(

@@ -8,11 +8,17 @@ implementations of those are ``trylast`` so that a third-party plugin wins.
 Each answer is checked against its docstring where osmodel collects it
 (``EXPECTED`` in kernel/hookcalls.py), and a wrong one names its plugin.
 
-Plugins implement hooks with ``osmodel.kernel.hookimpl``; a platform writes
-its implementations as methods of its `Platform` subclass, and they take part
-only in runs on that platform.  No hook is called per instruction or per
-tick: decision objects (the scheduler, the syscall table, trace sinks) are
-obtained once at boot and called directly.
+Plugins implement hooks with ``osmodel.kernel.hookimpl``.  A platform's
+implementations are methods of its `Platform` instance, taking part only in
+runs on that platform: the base class implements the hooks every platform
+answers by calling plain methods (`Platform.boot`, `Platform.user_command`
+...), so a platform overrides those, or writes an ``osmodel_...`` method of
+its own that replaces the base's.  What the trace events these hooks cause
+carry is documented in kernel/events.py (`CORE_EVENTS`, `Platform.events`).
+
+No hook is called per instruction or per tick: decision objects (the
+scheduler, the syscall table, trace sinks) are obtained once at boot and
+called directly.
 
 Compatibility: adding a hook, or an argument to a hook, is compatible
 (pluggy passes each implementation only the arguments it names).  Removing or
@@ -39,7 +45,7 @@ if TYPE_CHECKING:
     from .states import State
 
 PROJECT = "osmodel"
-HOOK_CONTRACT_VERSION = 1
+HOOK_CONTRACT_VERSION = 2
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
@@ -283,7 +289,7 @@ def osmodel_parent(kernel: Kernel, process: Process) -> int | None:
 
 
 @hookspec(firstresult=True)
-def osmodel_interrupt(kernel: Kernel, key: str) -> bool | None:
+def osmodel_interrupt(kernel: Kernel, key: str) -> Sequence[int] | bool | None:
     """A key press at the terminal or console (``ctrl-c``, ``ctrl-break``, ``ctrl-z``).
 
     The platform decides who receives it: the foreground process group, or
@@ -291,7 +297,11 @@ def osmodel_interrupt(kernel: Kernel, key: str) -> bool | None:
 
     :param kernel: the kernel.
     :param key: the key, lower case.
-    :return: True once delivered; None if this plugin does not handle keys.
+    :return: the pids of the processes the key reached, in delivery order
+        (those that ignore it left out; empty when it reached nobody), which
+        ``osmodel compare`` reads; True (contract 1's answer) still means
+        delivered, to processes not said; None if this plugin does not
+        handle keys.
     """
 
 

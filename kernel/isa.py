@@ -243,9 +243,7 @@ def op_sleep(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 def op_print(k: Kernel, p: Process, a: Args, r: Res) -> int:
     text = " ".join(x if isinstance(x, str) else str(val(p, x)) for x in a)
-    k.output.append((k.now, p.pid, text))
-    if k.sinks:
-        k.trace("print", p.pid, text=text)
+    k.console.write(p.pid, text)
     return 0
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from attrs import define, field
 
+from .console import Console
 from .cpu import CPU
 from .errors import ConfigError, LimitExceeded
 from .events import Event, TraceSink
@@ -162,6 +163,9 @@ class Kernel:
         self.history: list[Process] | None = None
         #: What programs printed: (time, pid, text).
         self.output: list[tuple[int, int, str]] = []
+        #: Where every line of output is written (``console.write(pid, text)``): it keeps
+        #: the line in ``output`` and traces it as a ``print`` event.
+        self.console = Console(self)
         self.platform: Platform = None  # type: ignore[assignment]  # set by boot()
         self._scheduler: Scheduler = None  # type: ignore[assignment]  # set by boot()
         self.ops: dict[str, OpSpec] = {}

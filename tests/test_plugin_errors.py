@@ -111,7 +111,7 @@ def test_a_sink_list_with_a_number_is_named_at_boot_not_when_the_first_event_com
     ("osmodel_operator_kill", "done", TimelineEvent(2, "kill", target="main"),
      "returned 'done' (str); expected True once done, or None"),
     ("osmodel_interrupt", 1, TimelineEvent(2, "key", key="ctrl-c"),
-     "returned 1 (int); expected True once delivered, or None"),
+     "returned 1 (int); expected the pids the key reached (a list of ints, possibly empty)"),
 ])
 def test_a_wrong_answer_to_the_timeline_is_named_with_the_time(
         hook: str, value: Any, event: TimelineEvent, says: str) -> None:

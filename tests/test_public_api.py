@@ -71,7 +71,7 @@ EXPECTED = {
         "None' = None, slice_end: 'float' = inf, run_start: 'int' = 0, burst_from: 'int' "
         "= 0, stepping: 'bool' = False, dispatching: 'bool' = False, gen: 'int' = 0, "
         "busy: 'int' = 0, switching: 'int' = 0, switches: 'int' = 0) -> None",
-    "HOOK_CONTRACT_VERSION": 'value 1',
+    "HOOK_CONTRACT_VERSION": 'value 2',
     "MAX_TICKS": 'value 1000000000000',
     "NEW": "value State(name='new', textbook='new', letter='N')",
     "READY": "value State(name='ready', textbook='ready', letter='R')",
@@ -141,12 +141,13 @@ EXPECTED = {
         "cause: 'str', creator: 'int | None', space: 'AddressSpace', resources: "
         "'ResourceTable', state: 'State' = State(name='new', textbook='new', "
         "letter='N'), context: 'Context' = NOTHING, acct: 'Accounting' = NOTHING, "
-        "priority: 'int' = 0, nice: 'int' = 0, level: 'int' = 0, tickets: 'int' = 100, "
-        "vruntime: 'float' = 0.0, expected: 'int | None' = None, affinity: "
-        "'frozenset[int] | None' = None, sched: 'Any' = None, qtoken: 'int' = 0, cpu: "
-        "'CPU | None' = None, wakeup: 'Any' = None, blocked_on: 'str' = '', pending: "
+        "priority: 'int' = 0, nice: 'int' = 0, tickets: 'int' = 100, expected: 'int | "
+        "None' = None, affinity: 'frozenset[int] | None' = None, level: 'int' = 0, "
+        "vruntime: 'float' = 0.0, sched: 'Any' = None, qtoken: 'int' = 0, cpu: 'CPU | "
+        "None' = None, wakeup: 'Any' = None, blocked_on: 'str' = '', pending: "
         "'tuple[Callable[[Process], None], ...]' = (), exit: 'ExitStatus | None' = None, "
         "platform: 'Any' = None, extra: 'dict[str, Any] | None' = None) -> None",
+
     "ProcessLimit": 'class[LimitExceeded](*args)',
     "Program":
         "class[object](name: 'str', instructions: 'tuple[Instruction, ...]', labels: "

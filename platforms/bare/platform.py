@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from osmodel.kernel import hookimpl
 from osmodel.kernel.errors import ConfigError
 from osmodel.kernel.isa import val
 from osmodel.kernel.link import OpSpec
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
     from osmodel.kernel.kernel import Kernel
     from osmodel.kernel.link import Args, Res
     from osmodel.kernel.process import Process
-    from osmodel.kernel.states import State
 
 #: What a program written for another platform should do instead, for the linker's errors.
 _FROM_OUTSIDE = "no process creation: jobs start from the timeline (user or batch events)"
@@ -70,34 +68,18 @@ class BarePlatform(Platform):
     def equivalents(self) -> Mapping[str, str]:
         return EQUIVALENTS
 
-    # --- creation: only from outside ---------------------------------------------------
+    # --- creation: only from outside; a process's record goes at once when it ends
+    # (`Platform.process_exit`), and there is no hierarchy (`Platform.parent`) -----------
 
-    @hookimpl(trylast=True)
-    def osmodel_user_command(self, kernel: Kernel, program: str, background: bool,
-                             args: Sequence[int]) -> Process:
+    def user_command(self, kernel: Kernel, program: str, background: bool,
+                     args: Sequence[int]) -> Process:
         return start_job(kernel, program, args, "user")
 
-    @hookimpl(trylast=True)
-    def osmodel_batch_job(self, kernel: Kernel, program: str, args: Sequence[int]) -> Process:
+    def batch_job(self, kernel: Kernel, program: str, args: Sequence[int]) -> Process:
         return start_job(kernel, program, args, "batch")
 
-    # --- termination -------------------------------------------------------------------
-
-    @hookimpl(trylast=True)
-    def osmodel_process_exit(self, kernel: Kernel, process: Process) -> State | None:
-        return None  # no parent to collect a status: the record goes at once
-
-    @hookimpl(trylast=True)
-    def osmodel_operator_kill(self, kernel: Kernel, target: Process,
-                              signal: str | None) -> bool:
+    def operator_kill(self, kernel: Kernel, target: Process, signal: str | None) -> None:
         if signal is not None:
             raise ConfigError(f"bare has no signals: a kill event ends {target.name} "
                               f"(pid {target.pid}) outright; remove signal = {signal!r}")
         kernel.exit(target, ExitStatus("killed", None, reason="operator kill"))
-        return True
-
-    # --- hierarchy: there is none ------------------------------------------------------
-
-    @hookimpl(trylast=True)
-    def osmodel_parent(self, kernel: Kernel, process: Process) -> int | None:
-        return None

@@ -129,9 +129,8 @@ def boot(kernel: Kernel) -> None:
     unix(sh).tty = sysm.terminal.name
     sysm.terminal.session = sysm.terminal.foreground = sh.pid
     sysm.shell = sh.pid
-    if kernel.sinks:
-        kernel.trace("boot", None, init=init.pid, daemons=[syslogd.pid, sysm.batchd],
-                     shell=sh.pid, tty=sysm.terminal.name)
+    kernel.trace("boot", None, init=init.pid, daemons=[syslogd.pid, sysm.batchd],
+                 shell=sh.pid, tty=sysm.terminal.name)
 
 
 def _alive(kernel: Kernel, pid: int | None) -> Process | None:
@@ -144,8 +143,7 @@ def _fork_job(kernel: Kernel, creator: Process, cause: str) -> Process | None:
     try:
         child = creation.fork(kernel, creator, cause=cause, uid=USER)
     except UnixError as error:
-        text = f"{creator.name}: fork: {error.name} ({error.detail})"
-        kernel.output.append((kernel.now, creator.pid, text))
+        kernel.console.write(creator.pid, f"{creator.name}: fork: {error.name} ({error.detail})")
         syscalls.trace_error(kernel, creator.pid, "fork", error)
         return None
     cu = unix(child)

@@ -69,8 +69,7 @@ def fork(kernel: Kernel, proc: Process, *, cause: str = "syscall",
     dst.registers[:] = src.registers
     dst.frames[:] = [Frame(f.pc, f.sp, f.burst_left, list(f.registers)) for f in src.frames]
     register(kernel, child)
-    if kernel.sinks:
-        kernel.trace("fork", proc.pid, child=child.pid)
+    kernel.trace("fork", proc.pid, child=child.pid)
     return child
 
 
@@ -86,8 +85,7 @@ def exec_image(kernel: Kernel, proc: Process, program: str, args: Sequence[int] 
     u.caught.clear()  # handlers point into the old code: back to default; ignored stay ignored
     u.execd = True
     proc.context.registers[: len(args)] = list(args)
-    if kernel.sinks:
-        kernel.trace("exec", proc.pid, program=program)
+    kernel.trace("exec", proc.pid, program=program)
 
 
 def exec_or_127(kernel: Kernel, child: Process, program: str, args: Sequence[int] = ()) -> None:
@@ -95,10 +93,7 @@ def exec_or_127(kernel: Kernel, child: Process, program: str, args: Sequence[int
     try:
         exec_image(kernel, child, program, args)
     except UnixError:
-        text = f"sh: {program}: not found"
-        kernel.output.append((kernel.now, child.pid, text))
-        if kernel.sinks:
-            kernel.trace("print", child.pid, text=text)
+        kernel.console.write(child.pid, f"sh: {program}: not found")
         kernel.exit(child, ExitStatus("error", 127, reason="exec failed: ENOENT"))
         return
     kernel.ready(child, "forked")

@@ -39,8 +39,7 @@ def move(kernel: Kernel, proc: Process, pgid: int, by: int | None) -> None:
     sysm.leave(proc.pid, u.pgid)
     u.pgid = pgid
     sysm.join(proc.pid, pgid)
-    if kernel.sinks:
-        kernel.trace("setpgid", proc.pid, pgid=pgid, by=by)
+    kernel.trace("setpgid", proc.pid, pgid=pgid, by=by)
     waiting.recheck(kernel, parent(kernel, proc))  # a waitpid(0 or -pgid) may now match
 
 
@@ -87,8 +86,7 @@ def setsid(kernel: Kernel, caller: Process) -> int:
     u.pgid = u.sid = caller.pid
     u.tty = None
     sysm.join(caller.pid, caller.pid)
-    if kernel.sinks:
-        kernel.trace("setsid", caller.pid, sid=caller.pid)
+    kernel.trace("setsid", caller.pid, sid=caller.pid)
     return caller.pid
 
 
@@ -113,8 +111,7 @@ def tcsetpgrp(kernel: Kernel, caller: Process, pgid: int) -> None:
 def give_terminal(kernel: Kernel, pgid: int, by: int | None) -> None:
     term = system(kernel).terminal
     term.foreground = pgid
-    if kernel.sinks:
-        kernel.trace("tcsetpgrp", by, tty=term.name, foreground=pgid)
+    kernel.trace("tcsetpgrp", by, tty=term.name, foreground=pgid)
 
 
 def tcgetpgrp(kernel: Kernel, caller: Process) -> int:
@@ -133,8 +130,7 @@ def hang_up_if_controlling(kernel: Kernel, proc: Process) -> None:
     foreground = term.foreground
     term.session = term.foreground = None
     term.commands.clear()
-    if kernel.sinks:
-        kernel.trace("hangup", proc.pid, tty=term.name, foreground=foreground)
+    kernel.trace("hangup", proc.pid, tty=term.name, foreground=foreground)
     if foreground is not None:
         signal_group(kernel, foreground, SIGHUP, sender="kernel")
         signal_group(kernel, foreground, SIGCONT, sender="kernel")
@@ -235,8 +231,7 @@ def kill_orphaned_pgrp(kernel: Kernel, proc: Process, old_parent: Process | None
     pu = unix(par)
     if (pu.pgid != pgid and pu.sid == u.sid
             and will_become_orphaned(kernel, pgid, ignored) and has_stopped(kernel, pgid)):
-        if kernel.sinks:
-            kernel.trace("orphaned", None, pgid=pgid, note="stopped group lost its parent: "
-                         "SIGHUP then SIGCONT")
+        kernel.trace("orphaned", None, pgid=pgid, note="stopped group lost its parent: "
+                     "SIGHUP then SIGCONT")
         signal_group(kernel, pgid, SIGHUP, sender="kernel")
         signal_group(kernel, pgid, SIGCONT, sender="kernel")

@@ -9,9 +9,11 @@ lives in one `UnixSystem` owned by the platform instance of the run.
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from attrs import define, field
+
+from osmodel.kernel.platform import MachineData, ProcessData
 
 from .constants import USER
 
@@ -19,7 +21,6 @@ if TYPE_CHECKING:
     from osmodel.kernel.kernel import Kernel, Timer
     from osmodel.kernel.process import Process
 
-    from .platform import UnixPlatform
 
 
 @define(eq=False)
@@ -112,17 +113,12 @@ class UnixSystem:
         return list(self.groups.get(pgid, ()))
 
 
-def unix(proc: Process) -> UnixProc:
-    """The UNIX data of a process (every process of a unix run has it)."""
-    return cast("UnixProc", proc.platform)
+#: ``unix(process)``: the UNIX data of a process (every process of a unix run has it).
+unix = ProcessData(UnixProc, "unix")
 
 
-def platform_of(kernel: Kernel) -> UnixPlatform:
-    return cast("UnixPlatform", kernel.platform)
-
-
-def system(kernel: Kernel) -> UnixSystem:
-    return platform_of(kernel).system
+#: ``system(kernel)``: the machine-wide state of a unix run (the platform's ``system``).
+system = MachineData(UnixSystem, "unix")
 
 
 def parent(kernel: Kernel, proc: Process) -> Process | None:

@@ -72,8 +72,7 @@ def interruptible(proc: Process) -> bool:
 
 
 def _trace(kernel: Kernel, target: Process, sig: int, sender: Sender, action: str) -> None:
-    if kernel.sinks:
-        kernel.trace("signal", target.pid, sig=signal_name(sig), sender=sender, action=action)
+    kernel.trace("signal", target.pid, sig=signal_name(sig), sender=sender, action=action)
 
 
 def send(kernel: Kernel, target: Process, sig: int, *, sender: Sender) -> None:
@@ -146,8 +145,7 @@ def deliver(kernel: Kernel, proc: Process) -> None:
             masked = sig not in u.mask
             u.mask.add(sig)
             kernel.divert(proc, pc, on_return=_unmasker(kernel, sig) if masked else None)
-            if kernel.sinks:
-                kernel.trace("handler", proc.pid, sig=signal_name(sig), pc=pc)
+            kernel.trace("handler", proc.pid, sig=signal_name(sig), pc=pc)
         elif action in (TERM, CORE):
             die(kernel, proc, sig, "killed")
             return
@@ -223,8 +221,7 @@ def fault(kernel: Kernel, proc: Process, kind: str, detail: Mapping[str, Any]) -
         _trace(kernel, proc, sig, "fault", "handler")
         pc = u.caught[sig]
         kernel.divert(proc, pc)
-        if kernel.sinks:
-            kernel.trace("handler", proc.pid, sig=signal_name(sig), pc=pc)
+        kernel.trace("handler", proc.pid, sig=signal_name(sig), pc=pc)
         return True
     _trace(kernel, proc, sig, "fault", "terminate (core)" if sig != SIGKILL else "terminate")
     reason = signal_name(sig) + (" (out of memory)" if kind == "out_of_memory" else "")

@@ -53,8 +53,7 @@ WAIT_OPTIONS = Choice("a waitpid option", frozenset({"WNOHANG", "WUNTRACED", "WC
 
 
 def trace_error(kernel: Kernel, pid: int, call: str, error: UnixError) -> None:
-    if kernel.sinks:
-        kernel.trace("error", pid, call=call, errno=error.name, detail=error.detail)
+    kernel.trace("error", pid, call=call, errno=error.name, detail=error.detail)
 
 
 def fail(kernel: Kernel, proc: Process, res: Res, error: UnixError, call: str) -> int:
@@ -244,10 +243,7 @@ def sys_subreaper(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 
 def sys_pstree(k: Kernel, p: Process, a: Args, r: Res) -> int:
-    for line in tree.render_tree(k):
-        k.output.append((k.now, p.pid, line))
-        if k.sinks:
-            k.trace("print", p.pid, text=line)
+    k.console.write_lines(p.pid, tree.render_tree(k))
     return 1
 
 
@@ -267,8 +263,7 @@ def sys_readcmd(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 
 def _disposition(k: Kernel, p: Process, sig: int, action: str) -> None:
-    if k.sinks:
-        k.trace("disposition", p.pid, sig=signal_name(sig), action=action)
+    k.trace("disposition", p.pid, sig=signal_name(sig), action=action)
 
 
 @syscall("signal")

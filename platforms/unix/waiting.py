@@ -145,9 +145,8 @@ def collect(kernel: Kernel, proc: Process, what: str, child: Process) -> tuple[i
 def reap(kernel: Kernel, proc: Process, child: Process, word: int, *, auto: bool = False) -> None:
     """The zombie's record goes and its pid is free again."""
     unix(proc).children.pop(child.pid, None)
-    if kernel.sinks:
-        kernel.trace("reap", proc.pid, child=child.pid, status=shell_status(word),
-                     how="no zombie: SIGCHLD ignored" if auto else "waitpid")
+    kernel.trace("reap", proc.pid, child=child.pid, status=shell_status(word),
+                 how="no zombie: SIGCHLD ignored" if auto else "waitpid")
     kernel.release(child)
 
 
@@ -218,11 +217,10 @@ def reparent_children(kernel: Kernel, proc: Process) -> None:
         child = kernel.processes[pid]
         cu = unix(child)
         cu.ppid = reaper.pid if reaper is not None else None
-        if kernel.sinks:
-            kernel.trace("reparent", pid, old=proc.pid,
-                         new=reaper.pid if reaper is not None else None,
-                         to="subreaper" if reaper is not None and reaper.pid != system(kernel).init
-                         else "init")
+        kernel.trace("reparent", pid, old=proc.pid,
+                     new=reaper.pid if reaper is not None else None,
+                     to="subreaper" if reaper is not None and reaper.pid != system(kernel).init
+                     else "init")
         if reaper is not None:
             ru = unix(reaper)
             ru.children[pid] = None
@@ -256,9 +254,8 @@ def on_exit(kernel: Kernel, proc: Process) -> State | None:
     if SIGCHLD in pu.ignored:
         # SIGCHLD set to SIG_IGN (SA_NOCLDWAIT): no zombie; a blocked wait may now see ECHILD
         pu.children.pop(proc.pid, None)
-        if kernel.sinks:
-            kernel.trace("reap", par.pid, child=proc.pid, status=shell_status(u.status),
-                         how="no zombie: SIGCHLD ignored")
+        kernel.trace("reap", par.pid, child=proc.pid, status=shell_status(u.status),
+                     how="no zombie: SIGCHLD ignored")
         recheck(kernel, par)
         return None
     signals.send(kernel, par, SIGCHLD, sender=proc.pid)

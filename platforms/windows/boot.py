@@ -183,7 +183,7 @@ def _serve(kernel: Kernel, creator: Process | None, program: str, *, cause: str,
     except WinError as error:
         who = creator.name if creator is not None else "windows"
         text = f"{who}: cannot run {program}: {error_name(error.code)} ({error.code})"
-        kernel.output.append((kernel.now, creator.pid if creator else 0, text))
+        kernel.console.write(creator.pid if creator else 0, text)
         trace(kernel, "error", creator.pid if creator else None, call="CreateProcess",
               error=f"{error_name(error.code)} ({error.code})", detail=error.detail)
         # the request was served (and failed); System answers when the shell is gone

@@ -13,12 +13,13 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from attrs import define, field
 
 from osmodel.kernel.files import ResourceTable
 from osmodel.kernel.kernel import PidAllocator, ProcessLimit
+from osmodel.kernel.platform import MachineData, ProcessData
 
 from .constants import STILL_ACTIVE, USER_ACCOUNT, USER_CONSOLE
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from osmodel.kernel.process import Process
 
     from .objects import JobObject, ProcessObject, SectionObject, ThreadObject, Waiter
-    from .platform import WindowsPlatform
 
 
 def handle_table() -> ResourceTable:
@@ -148,17 +148,12 @@ class WindowsSystem:
         return self.serials
 
 
-def win(proc: Process) -> WinProc:
-    """The Windows data of a process (every process of a windows run has it)."""
-    return cast("WinProc", proc.platform)
+#: ``win(process)``: the Windows data of a process (every process of a windows run has it).
+win = ProcessData(WinProc, "windows")
 
 
-def platform_of(kernel: Kernel) -> WindowsPlatform:
-    return cast("WindowsPlatform", kernel.platform)
-
-
-def system(kernel: Kernel) -> WindowsSystem:
-    return platform_of(kernel).system
+#: ``system(kernel)``: the machine-wide state of a windows run (the platform's ``system``).
+system = MachineData(WindowsSystem, "windows")
 
 
 def alive(kernel: Kernel, pid: int | None) -> Process | None:
@@ -181,6 +176,5 @@ def creator_status(kernel: Kernel, proc: Process) -> str:
 
 
 def trace(kernel: Kernel, kind: str, pid: int | None, **info: Any) -> None:
-    """A platform event, built only when a sink listens."""
-    if kernel.sinks:
-        kernel.trace(kind, pid, None, **info)
+    """A platform event (no CPU); `Kernel.trace` builds it only when a sink listens."""
+    kernel.trace(kind, pid, None, **info)

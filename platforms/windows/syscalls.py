@@ -428,10 +428,7 @@ def sys_set_last_error(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 
 def sys_tasklist(k: Kernel, p: Process, a: Args, r: Res) -> int:
-    for text in report.tasklist(k):
-        k.output.append((k.now, p.pid, text))
-        if k.sinks:
-            k.trace("print", p.pid, text=text)
+    k.console.write_lines(p.pid, report.tasklist(k))
     return 0
 
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pluggy
 import typer
 
 from osmodel.kernel import hookimpl
@@ -148,6 +149,14 @@ def run_all(state: AppState, scenario: Scenario, names: Sequence[str], *,
 
 
 @hookimpl
+def osmodel_addhooks(pluginmanager: pluggy.PluginManager) -> None:
+    """The compare view's own hooks (``osmodel_compare_rules``: plugins/views/hooks.py)."""
+    from . import hooks
+
+    pluginmanager.add_hookspecs(hooks)
+
+
+@hookimpl
 def osmodel_commands(app: typer.Typer) -> None:
     @app.command()
     def timeline(
@@ -217,7 +226,8 @@ def osmodel_commands(app: typer.Typer) -> None:
                                           help="Platforms to compare (or --platforms), then "
                                           "the scenario file (TOML)."),
         platforms: str | None = typer.Option(
-            None, "--platforms", help="Comma-separated platforms (default: unix,windows)."),
+            None, "--platforms", help="Comma-separated platforms (default: every installed "
+            "platform that states its rules for compare)."),
         at: int | None = typer.Option(None, "--at", min=0, help="Draw the structure at this "
                                       "time (default: when most processes existed)."),
         seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
@@ -226,18 +236,11 @@ def osmodel_commands(app: typer.Typer) -> None:
         fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
     ) -> None:
         """Run one scenario on several platforms; show them side by side and what differed."""
-        from .compare import (
-            DEFAULT_PLATFORMS,
-            compare_json,
-            compare_text,
-            differences,
-            match,
-            platform_rules,
-        )
+        from .compare import compare_json, compare_text, default_platforms, differences, match
 
         state: AppState = ctx.obj
         names, path = split_targets(state, items, platforms)
-        names = names or list(DEFAULT_PLATFORMS)
+        names = names or default_platforms(state.pm)
         if len(names) < 2:
             raise fail(f"compare needs at least two platforms, got {', '.join(names)}")
         check_platforms(state, names)
@@ -245,7 +248,7 @@ def osmodel_commands(app: typer.Typer) -> None:
         runs = run_all(state, scenario, names, at=None if at is None else [at], seed=seed,
                        progress=fmt is Format.text, end=False)
         subjects = match(runs, scenario.programs)
-        found = differences(runs, subjects, platform_rules(state.pm, names))
+        found = differences(runs, subjects)
         if fmt is Format.json:
             typer.echo(json.dumps(compare_json(runs, subjects, found, scenario), indent=2))
         else:
@@ -261,14 +264,15 @@ def osmodel_commands(app: typer.Typer) -> None:
                                    help="The HTML file to write ('-': stdout)."),
         platforms: str | None = typer.Option(
             None, "--platforms", help="Comma-separated platforms (default: the root "
-            "--platform, else the scenario's, else unix,windows)."),
+            "--platform, else the scenario's, else every installed platform that states "
+            "its rules for compare)."),
         at: list[int] = typer.Option([], "--at", min=0, help="Draw the structure at this "
                                      "time; repeatable (default: the fullest moment and "
                                      "the end)."),
         seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
     ) -> None:
         """Write one self-contained HTML page: timelines, structures, tables, differences."""
-        from .compare import DEFAULT_PLATFORMS, differences, match, platform_rules
+        from .compare import default_platforms, differences, match
         from .html import html_report
 
         state: AppState = ctx.obj
@@ -277,12 +281,12 @@ def osmodel_commands(app: typer.Typer) -> None:
         scenario = load(path)
         if names is None:
             chosen = state.platform or scenario.platform
-            names = [chosen] if chosen else list(DEFAULT_PLATFORMS)
+            names = [chosen] if chosen else default_platforms(state.pm)
             check_platforms(state, names)
         runs = run_all(state, scenario, names, at=at or None, seed=seed, progress=True,
                        end=not at)
         subjects = match(runs, scenario.programs)
-        found = differences(runs, subjects, platform_rules(state.pm, names))
+        found = differences(runs, subjects)
         page = html_report(runs, subjects, found, scenario.title or str(path),
                            scenario.description)
         if write_or_fail("-o", output, [page]).kind is not Kind.stream:

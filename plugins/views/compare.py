@@ -5,8 +5,10 @@ report), never through text written for one scenario: processes are matched
 across platforms by what the scenario made them do (program, who created
 them, in which order), and every difference is classified by its kind and
 explained by the rule the platforms' semantics reference gives for that kind
-(``RULES``), each platform citing its own source for it (`Platform.rules`):
-a third-party platform takes part exactly like the built-in ones.
+(``RULES``), each platform citing its own source for it through the
+``osmodel_compare_rules`` hook (plugins/views/hooks.py): a third-party
+platform takes part exactly like the built-in ones.  Whom a key reached is
+the platform's own answer to ``osmodel_interrupt``.
 """
 
 from __future__ import annotations
@@ -18,17 +20,35 @@ from typing import Any
 from attrs import define, field, frozen
 
 from osmodel.kernel.errors import OsmodelError
+from osmodel.kernel.events import Recorder
+from osmodel.kernel.hookspecs import hookimpl
+from osmodel.kernel.kernel import Kernel
 from osmodel.kernel.manager import PluginManager
 from osmodel.kernel.render import table
 from osmodel.kernel.report import build_report, structure_lines
 from osmodel.kernel.scenario import Scenario
 from osmodel.kernel.simulation import Simulation, guarded, simulate
 
+from .hooks import KINDS
 from .intervals import Interval, state_intervals
 from .timeline import SYMBOLS, axis, row_cells
 
 SCHEMA_VERSION = 1
-DEFAULT_PLATFORMS = ("unix", "windows")
+
+
+def default_platforms(pm: PluginManager) -> list[str]:
+    """The platforms compared when none are named: every installed one that states its
+    rules for compare (it implements ``osmodel_compare_rules``, or has the contract-1
+    ``rules`` attribute), by name."""
+    from osmodel.kernel.boot import platforms
+
+    return sorted(name for name, cls in platforms(pm).items() if _states_rules(cls))
+
+
+def _states_rules(cls: type) -> bool:
+    method = getattr(cls, "osmodel_compare_rules", None)
+    legacy = getattr(cls, "rules", None)
+    return hasattr(method, "osmodel_impl") or (isinstance(legacy, Mapping) and bool(legacy))
 
 
 # ----------------------------------------------------------------------------- running
@@ -55,10 +75,82 @@ class Run:
     snapshots: list[Snapshot] = field(factory=list)
     lives: list[Life] = field(factory=list)
     keys: list[KeyPress] = field(factory=list)
+    #: The platform's rule and its source for each kind of difference (`run_rules`).
+    rules: Mapping[str, str] = field(factory=dict)
+    #: Each key press as the platform answered it (`KeyWatch`).
+    presses: list[Answer] = field(factory=list)
 
 
 class RunFailed(Exception):
     """A run could not be made; the message says where and on which platform."""
+
+
+@frozen
+class Answer:
+    """One key press and the platform's answer to ``osmodel_interrupt``: the pids it
+    reached, or None when the platform did not say whom (contract 1's True)."""
+
+    index: int  # how many events the run had emitted when the key arrived
+    time: int
+    key: str
+    pids: tuple[int, ...] | None
+
+
+class KeyWatch:
+    """A plugin registered for one compared run: it keeps every answer to a key press."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self.answers: list[Answer] = []
+
+    @hookimpl(wrapper=True)
+    def osmodel_interrupt(self, kernel: Kernel, key: str) -> Any:
+        index = len(self.recorder.events)
+        answer = yield
+        if answer is not None:
+            pids = None if answer is True else tuple(answer)
+            self.answers.append(Answer(index, kernel.now, key, pids))
+        return answer
+
+
+def run_rules(sim: Simulation) -> dict[str, str]:
+    """The rules the run's platform states, asked while it takes part in the run.
+
+    Answers to ``osmodel_compare_rules`` are merged in pluggy's order, the
+    first winning for each kind; a platform class with the contract-1
+    ``rules`` attribute (and no answer) is read from there.  A bad answer is
+    a RunFailed naming its plugin.
+    """
+    kernel = sim.kernel
+    pm = kernel.pm
+    found: dict[str, str] = {}
+    caller = getattr(pm.hook, "osmodel_compare_rules", None)
+    for impl in reversed(caller.get_hookimpls() if caller is not None else []):
+        answer = impl.function(*[{"kernel": kernel}[name] for name in impl.argnames])
+        if answer is None:
+            continue
+        problem = _rules_problem(answer)
+        if problem is not None:
+            raise RunFailed(f"plugin {impl.plugin_name!r}, hook osmodel_compare_rules: "
+                            f"{problem} [running on {sim.platform}]")
+        for kind, rule in answer.items():
+            found.setdefault(kind, rule)
+    legacy = getattr(type(kernel.platform), "rules", None)
+    if isinstance(legacy, Mapping):
+        for kind, rule in legacy.items():
+            found.setdefault(str(kind), str(rule))
+    return found
+
+
+def _rules_problem(answer: object) -> str | None:
+    if not isinstance(answer, Mapping):
+        return f"returned {type(answer).__name__}; expected a mapping of kinds to rules"
+    for kind, rule in answer.items():
+        if kind not in KINDS:
+            return f"{kind!r} is not a kind of difference (kinds: {', '.join(KINDS)})"
+        if not isinstance(rule, str):
+            return f"the rule for {kind} is {type(rule).__name__}, not a str"
+    return None
 
 
 def snapshot(sim: Simulation) -> Snapshot:
@@ -88,8 +180,17 @@ def execute(scenario: Scenario, platform: str, pm: PluginManager, *, at: Sequenc
         sim = simulate(scenario, platform=platform, pm=pm, seed=seed, run=False)
     except OsmodelError as error:
         raise RunFailed(f"{error} [running on {platform}]") from None
+    watch = KeyWatch(sim.recorder)
     with sim:
-        return _execute(sim, platform, at, end, progress)
+        rules = run_rules(sim)
+        pm.register(watch)
+        try:
+            run = _execute(sim, platform, at, end, progress)
+        finally:
+            pm.unregister(watch)
+    run.rules, run.presses = rules, watch.answers
+    run.lives, run.keys = follow(run)
+    return run
 
 
 def _execute(sim: Simulation, platform: str, at: Sequence[int], end: bool,
@@ -116,7 +217,6 @@ def _execute(sim: Simulation, platform: str, at: Sequence[int], end: bool,
         run = Run(platform, sim, guarded(sim.kernel, lambda: build_report(sim)), snapshots)
     except OsmodelError as error:  # PluginError included: named by plugin, hook, time, pid
         raise RunFailed(f"{error} [running on {platform}]") from None
-    run.lives, run.keys = follow(run)
     return run
 
 
@@ -167,42 +267,44 @@ class Life:
 
 @frozen
 class KeyPress:
-    """A key from the timeline and whom it reached (``action`` in the platform's words)."""
+    """A key from the timeline and whom it reached, as the platform answered
+    (None: the platform did not say)."""
 
     key: str
     time: int
-    reached: tuple[tuple[Life, str], ...]
+    reached: tuple[Life, ...] | None
 
 
 def follow(run: Run) -> tuple[list[Life], list[KeyPress]]:
-    """Every process's life and every key press, read from the trace.
+    """Every process's life, read from the trace, and every key press.
 
     Pids are reused (Windows), so a life is the span from a ``create`` event
-    to the ``release`` of that pid.  A key reaches the processes that get an
-    event with a textual ``sender`` (the terminal, the key) while the platform
-    delivers it: after the key's ``outside`` event, before anything else is
-    dispatched (the delivery is one synchronous hook call).  UNIX shows it as
-    ``signal`` events from the tty, Windows as ``ctrl`` events.
+    to the ``release`` of that pid.  A key reached the processes the platform
+    named in its answer (`Run.presses`), each the life its pid had when the
+    key arrived.
     """
     lives: list[Life] = []
     current: dict[int, Life] = {}
-    keys: list[tuple[str, int, list[tuple[Life, str]]]] = []
-    window: list[tuple[Life, str]] | None = None
-    window_time = -1
-    for event in run.sim.recorder.events:
+    keys: list[KeyPress] = []
+    presses = iter(run.presses)
+    press = next(presses, None)
+
+    def reach(answer: Answer) -> None:
+        reached = None
+        if answer.pids is not None:
+            reached = tuple(life for life in map(current.get, answer.pids) if life is not None)
+            for life in reached:
+                life.keyed.append(answer.time)
+        keys.append(KeyPress(answer.key, answer.time, reached))
+
+    for index, event in enumerate(run.sim.recorder.events):
+        while press is not None and press.index <= index:
+            reach(press)
+            press = next(presses, None)
         pid = event.pid
-        info = event.info
-        if event.kind == "outside":
-            window = None
-            if info.get("event") == "key" and "result" not in info:
-                window, window_time = [], event.time
-                keys.append((str(info.get("key")), event.time, window))
-            continue
-        if window is not None and (event.time != window_time or event.kind == "switch" or (
-                event.kind == "state" and info.get("new") == "running")):
-            window = None
         if pid is None:
             continue
+        info = event.info
         if event.kind == "create":
             creator_pid = info.get("creator")
             life = Life(len(lives), pid, event.time, str(info.get("cause", "")),
@@ -224,13 +326,11 @@ def follow(run: Run) -> tuple[list[Life], list[KeyPress]]:
             new = info.get("new")
             life.reparents.append((event.time, new if isinstance(new, int) else None,
                                    str(info["to"]) if info.get("to") is not None else None))
-        elif window is not None and isinstance(info.get("sender"), str):
-            action = str(info.get("action", ""))
-            window.append((life, action))
-            if not action.startswith("ignored"):
-                life.keyed.append(event.time)
+    while press is not None:
+        reach(press)
+        press = next(presses, None)
     _attach_entries(run, lives)
-    return lives, [KeyPress(k, t, tuple(w)) for k, t, w in keys]
+    return lives, keys
 
 
 def _attach_entries(run: Run, lives: list[Life]) -> None:
@@ -301,14 +401,14 @@ class Rule:
     """A kind of difference: its title and how a line about one subject begins.
 
     What each platform's rule is, with its source, the platform states
-    itself (`Platform.rules`), built-in or not.
+    itself (``osmodel_compare_rules``), built-in or not.
     """
 
     title: str
     lead: str
 
 
-#: The kinds of difference compare finds.
+#: The kinds of difference compare finds (`hooks.KINDS`, in that order).
 RULES: dict[str, Rule] = {
     "presence": Rule("process creation", "{s}:"),
     "orphan": Rule("orphan adoption", "orphan {s}:"),
@@ -322,28 +422,10 @@ RULES: dict[str, Rule] = {
 }
 
 
-def rule_text(kind: str, platforms: Sequence[str],
-              rules: Mapping[str, Mapping[str, str]]) -> str:
+def rule_text(kind: str, runs: Sequence[Run]) -> str:
     """The rule's title and, for each compared platform that states one, its source."""
-    parts = [f"{platform}: {rules[platform][kind]}" for platform in platforms
-             if rules.get(platform, {}).get(kind)]
+    parts = [f"{run.platform}: {run.rules[kind]}" for run in runs if run.rules.get(kind)]
     return RULES[kind].title + (f" ({'; '.join(parts)})" if parts else "")
-
-
-def platform_rules(pm: PluginManager, names: Sequence[str]) -> dict[str, Mapping[str, str]]:
-    """The rules each platform class states for itself (`Platform.rules`)."""
-    from osmodel.kernel.boot import platforms
-
-    try:
-        classes = platforms(pm)
-    except OsmodelError:
-        return {}
-    found: dict[str, Mapping[str, str]] = {}
-    for name in names:
-        rules = getattr(classes.get(name), "rules", None)
-        if isinstance(rules, Mapping):
-            found[name] = {str(k): str(v) for k, v in rules.items()}
-    return found
 
 
 # ----------------------------------------------------------------------- differences
@@ -432,10 +514,9 @@ def _classify_end(lives: Mapping[str, Life]) -> str:
     return "end"
 
 
-def differences(runs: Sequence[Run], subjects: Sequence[str],
-                rules: Mapping[str, Mapping[str, str]] | None = None) -> list[Difference]:
-    """What came out differently across the runs, derived from their events and reports."""
-    names = [run.platform for run in runs]
+def differences(runs: Sequence[Run], subjects: Sequence[str]) -> list[Difference]:
+    """What came out differently across the runs, derived from their events and reports,
+    each with the rules the runs' platforms state (`Run.rules`)."""
     found: list[Difference] = []
 
     def add(kind: str, subject: str, values: Mapping[str, str | None]) -> None:
@@ -445,8 +526,7 @@ def differences(runs: Sequence[Run], subjects: Sequence[str],
         said = "; ".join(f"{'absent' if value is None else value} on {' and '.join(ps)}"
                          for value, ps in groups.items())
         text = f"{RULES[kind].lead.format(s=subject)} {said}"
-        found.append(Difference(kind, subject, dict(values),
-                                rule_text(kind, names, rules or {}), text))
+        found.append(Difference(kind, subject, dict(values), rule_text(kind, runs), text))
 
     per_run = [subjects_of(run) for run in runs]
     rank = {subject: i for i, subject in enumerate(subjects)}
@@ -480,8 +560,10 @@ def differences(runs: Sequence[Run], subjects: Sequence[str],
                 continue
             press = run.keys[index]
             subject = f"{press.key} at {press.time}"
-            reached = sorted({life.subject for life, action in press.reached
-                              if life.subject and not action.startswith("ignored")},
+            if press.reached is None:
+                reach[run.platform] = "not said by the platform"
+                continue
+            reached = sorted({life.subject for life in press.reached if life.subject},
                              key=rank.__getitem__)
             reach[run.platform] = ", ".join(reached) if reached else "no process"
         if len(set(reach.values())) > 1:

@@ -20,7 +20,7 @@ __all__ = ["Xv6Platform", "Xv6RoundRobin", "procdump"]
 #: The hook contract this package is written for (osmodel's docs/changelog.md).  Only an
 #: incompatible change raises the version, so under another one the package refuses to
 #: load, and osmodel reports that (naming the plugin and distribution) and goes on.
-CONTRACT = 1
+CONTRACT = 2
 if HOOK_CONTRACT_VERSION != CONTRACT:
     raise ImportError(f"osmodel-xv6 is written for osmodel's hook contract {CONTRACT}, "
                       f"this osmodel has contract {HOOK_CONTRACT_VERSION}")

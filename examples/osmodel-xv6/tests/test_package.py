@@ -168,14 +168,14 @@ def test_it_refuses_to_load_under_another_hook_contract(
 
     import osmodel.kernel
 
-    monkeypatch.setattr(osmodel.kernel, "HOOK_CONTRACT_VERSION", 2)
+    monkeypatch.setattr(osmodel.kernel, "HOOK_CONTRACT_VERSION", 3)
     spec = importlib.util.spec_from_file_location(
         "xv6_copy", PACKAGE / "__init__.py", submodule_search_locations=[str(PACKAGE)])
     assert spec is not None and spec.loader is not None
     copy = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, "xv6_copy", copy)
     try:
-        with pytest.raises(ImportError, match="hook contract 1, this osmodel has contract 2"):
+        with pytest.raises(ImportError, match="hook contract 2, this osmodel has contract 3"):
             spec.loader.exec_module(copy)
     finally:
         for name in [n for n in sys.modules if n.startswith("xv6_copy.")]:
