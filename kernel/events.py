@@ -74,6 +74,31 @@ class Recorder:
         return [e for e in self.events if e.kind in kinds]
 
 
+class StateWatch:
+    """A sink that keeps, of all the events, only what a run's summary says of its states:
+    which were entered, in order, and the most processes running at once.  It costs
+    no memory per event, so a run whose trace nobody asked for keeps none."""
+
+    def __init__(self) -> None:
+        self.states: list[str] = []
+        self.running = 0
+        self.most_running = 0
+
+    def emit(self, event: Event) -> None:
+        if event.kind == "state":
+            new, old = event.info["new"], event.info["old"]
+            if new not in self.states:
+                self.states.append(new)
+            self.running += (new == "running") - (old == "running")
+            if self.running > self.most_running:
+                self.most_running = self.running
+        elif event.kind == "create" and "new" not in self.states:
+            self.states.append("new")
+
+    def close(self) -> None:
+        pass
+
+
 @frozen
 class EventKind:
     """What one kind of event means and the fields of its ``info``.

@@ -253,7 +253,7 @@ class Kernel:
                 sink.emit(event)
             if self._evseq >= self._events_limit:
                 self._events_limit = _UNLIMITED  # the events on the way out are kept
-                self.stop(self._spent("events", "{} trace events recorded"))
+                self.stop(self._spent("events", "{} trace events"))
 
     # ----------------------------------------------------------------- budgets
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .events import Event
+from .events import Event, StateWatch
 
 
 def _value(value: Any) -> str:
@@ -158,8 +158,9 @@ def summary_lines(report: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def chapter_lines(report: Mapping[str, Any], events: Sequence[Event]) -> list[str]:
-    """Where the textbook chapter's concepts showed up in this run, in its terms."""
+def chapter_lines(report: Mapping[str, Any], watch: StateWatch) -> list[str]:
+    """Where the textbook chapter's concepts showed up in this run, in its terms (``watch``
+    watched the run's events: `Simulation.watch`)."""
     processes = report["processes"]
     programs: dict[str, int] = {}
     causes: dict[str, int] = {}
@@ -169,18 +170,7 @@ def chapter_lines(report: Mapping[str, Any], events: Sequence[Event]) -> list[st
         causes[proc["cause"]] = causes.get(proc["cause"], 0) + 1
         if proc["exit"] is not None:
             ends[proc["exit"]["kind"]] = ends.get(proc["exit"]["kind"], 0) + 1
-    states: list[str] = []
-    running = most = 0
-    for event in events:
-        if event.kind == "create" and "new" not in states:
-            states.append("new")
-        if event.kind != "state":
-            continue
-        new, old = event.info["new"], event.info["old"]
-        if new not in states:
-            states.append(new)
-        running += (new == "running") - (old == "running")
-        most = max(most, running)
+    states, most = watch.states, watch.most_running
     shared = [f"{name} x{count}" for name, count in sorted(programs.items()) if count > 1]
     cpus = report["machine"]["cpus"]
     memory = report["summary"]["memory"]

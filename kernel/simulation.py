@@ -13,7 +13,7 @@ from attrs import define, field
 
 from .boot import UnknownChoice, boot
 from .errors import ConfigError, Location, OsmodelError, PluginError, SourceError
-from .events import Recorder, TraceSink
+from .events import Recorder, StateWatch, TraceSink
 from .hookcalls import call, first
 from .kernel import Kernel
 from .machine import MAX_CPUS, Machine
@@ -30,6 +30,9 @@ class Simulation:
     platform: str
     kernel: Kernel
     recorder: Recorder
+    #: The states the run entered and the most running at once, watched whether or not
+    #: its events are recorded.
+    watch: StateWatch = field(factory=StateWatch)
     history: list[Process] = field(factory=list)
 
     def run(self, until: int | None = None,
@@ -114,13 +117,20 @@ def simulate(
     until: int | None = None,
     sinks: Sequence[TraceSink] = (),
     run: bool = True,
+    record: bool = True,
 ) -> Simulation:
-    """Boot ``scenario`` on ``platform`` (or the scenario's own), schedule its timeline, run."""
+    """Boot ``scenario`` on ``platform`` (or the scenario's own), schedule its timeline, run.
+
+    With ``record`` off, the events are watched but not kept (``recorder`` stays
+    empty): a run whose trace nobody asked for holds no memory for it, and it
+    emits the same events, so it meets the same budgets and gives the same report.
+    """
     name = platform or scenario.platform
     if name is None:
         raise ConfigError("no platform given: pass --platform or set [scenario] platform")
     pm = pm if pm is not None else make_plugin_manager()
     recorder = Recorder()
+    watch = StateWatch()
     history: list[Process] = []
 
     def prepare(kernel: Kernel) -> None:
@@ -132,7 +142,8 @@ def simulate(
         kernel = guarded(None, lambda: boot(
             machine or scenario.machine, name, pm, programs=scenario.programs,
             seed=seed if seed is not None else scenario.seed or 0,
-            sinks=(recorder, *sinks), before_boot=prepare), pm)
+            sinks=(watch, *((recorder,) if record else ()), *sinks),
+            before_boot=prepare), pm)
     except ConfigError as error:
         location = _written_at(error, scenario, platform=platform, machine=machine)
         if location is None:
@@ -140,7 +151,7 @@ def simulate(
         raise SourceError(str(error), location) from None
     for event in scenario.timeline:
         kernel.at(event.time, lambda e, k=kernel: _outside(k, e), event)
-    sim = Simulation(scenario, name, kernel, recorder, history)
+    sim = Simulation(scenario, name, kernel, recorder, watch=watch, history=history)
     if run:
         sim.run(until)
     return sim

@@ -67,7 +67,7 @@ def render_text(sim: Simulation, report: dict[str, object], *, show_trace: bool 
     if kernel.output:
         lines += ["", "== output", *(f"{t:>6}  {pid:>5}  {text}" for t, pid, text in kernel.output)]
     lines += ["", "== summary", *summary_lines(report)]
-    lines += ["", "== the chapter in this run", *chapter_lines(report, sim.recorder.events)]
+    lines += ["", "== the chapter in this run", *chapter_lines(report, sim.watch)]
     return "\n".join(lines)
 
 
@@ -117,6 +117,7 @@ def perform(
     until: int | None = None,
     trace: OutputPath | None = None,
     progress: bool = False,
+    record: bool = True,
 ) -> Simulation:
     """Run ``scenario`` to its end (or ``until``); every failure ends with exit status 2.
 
@@ -129,7 +130,8 @@ def perform(
     try:
         machine = machine_for(scenario, cpus=cpus, scheduler=scheduler, quantum=quantum)
         sim = simulate(scenario, platform=platform or state.platform, pm=state.pm,
-                       machine=machine, seed=seed, run=False)
+                       machine=machine, seed=seed, run=False,
+                       record=record or trace is not None)
     except OsmodelError as error:
         raise fail(str(error)) from None
     try:
@@ -181,9 +183,10 @@ def osmodel_commands(app: typer.Typer) -> None:
         no_trace: bool = typer.Option(False, "--no-trace", help="Text: omit the event trace."),
     ) -> None:
         """Run a scenario and print its trace, process table and summary."""
+        # the events are kept only for the text trace or the trace file that shows them
         sim = perform(ctx.obj, load(scenario), platform=platform, cpus=cpus,
                       scheduler=scheduler, quantum=quantum, seed=seed, until=until, trace=trace,
-                      progress=fmt is Format.text)
+                      progress=fmt is Format.text, record=fmt is Format.text and not no_trace)
         show(sim, fmt, show_trace=not no_trace)
 
     @app.command(hidden=True)

@@ -159,3 +159,32 @@ def test_a_fork_bomb_under_rlimit_nproc_is_stopped_too(scenario) -> None:
     assert report["stopped"].startswith("refused limit reached: 25 process creations refused,"
                                         " the last because user ")
     assert "RLIMIT_NPROC" in report["stopped"]
+
+
+def test_a_run_whose_trace_nobody_asked_for_keeps_no_events() -> None:
+    from osmodel.kernel.report import build_report
+    from osmodel.kernel.scenario import loads_scenario
+    from osmodel.kernel.simulation import simulate
+    from osmodel.platforms.unix import UnixPlatform
+
+    scenario = loads_scenario(UnixPlatform.demo(), source="<unix demo>")
+    kept = simulate(scenario)
+    watched = simulate(scenario, record=False)
+    assert kept.recorder.events and not watched.recorder.events
+    # the same events went by: the same report, the same states seen
+    assert build_report(watched) == build_report(kept)
+    assert (watched.watch.states, watched.watch.most_running) == (
+        kept.watch.states, kept.watch.most_running)
+    assert "zombie" in kept.watch.states
+
+
+def test_the_events_budget_stops_a_run_at_the_same_point_whatever_it_prints(
+        scenario) -> None:
+    path = str(scenario("top: jmp top", "time = false\nevents = 500"))
+    text = run_cli("run", path).stdout
+    assert "stopped: events limit reached: 500 trace events" in text
+    quiet = run_cli("run", path, "--no-trace").stdout
+    assert quiet.split("== processes")[1] == text.split("== processes")[1]
+    report = run_cli("run", path, "--format", "json").json()
+    assert report["stopped"].startswith("events limit reached: 500 trace events")
+    assert f"clock {report['clock']} ticks" in text

@@ -470,7 +470,7 @@ def run_section(run: Run, clock: int | None = None,
     parts += ["<h3>Processes</h3>", process_table(run),
               "<h3>Summary</h3>", "<pre>" + e("\n".join(summary_lines(report))) + "</pre>",
               "<h3>The chapter in this run</h3>", "<ul>" + "".join(
-                  f"<li>{e(line)}</li>" for line in chapter_lines(report, run.sim.recorder.events))
+                  f"<li>{e(line)}</li>" for line in chapter_lines(report, run.sim.watch))
               + "</ul>"]
     if report["output"]:
         lines = [f"{o['time']:>6}  {o['pid']:>5}  {o['text']}"
