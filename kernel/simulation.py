@@ -30,10 +30,10 @@ class Simulation:
     platform: str
     kernel: Kernel
     recorder: Recorder
+    history: list[Process] = field(factory=list)
     #: The states the run entered and the most running at once, watched whether or not
     #: its events are recorded.
     watch: StateWatch = field(factory=StateWatch)
-    history: list[Process] = field(factory=list)
 
     def run(self, until: int | None = None,
             progress: Callable[[Kernel], None] | None = None) -> Simulation:

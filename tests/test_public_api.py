@@ -177,7 +177,8 @@ EXPECTED = {
         'typing.Any]], osmodel.kernel.scheduler.Scheduler]',
     "Simulation":
         "class[object](scenario: 'Scenario', platform: 'str', kernel: 'Kernel', "
-        "recorder: 'Recorder', history: 'list[Process]' = NOTHING) -> None",
+        "recorder: 'Recorder', history: 'list[Process]' = NOTHING, watch: 'StateWatch' = "
+        'NOTHING) -> None',
     "Slot":
         "class[object](obj: 'Any', rights: 'int' = 0, inheritable: 'bool' = True, "
         "close_on_exec: 'bool' = False) -> None",
@@ -207,7 +208,7 @@ EXPECTED = {
         "(scenario: 'Scenario', *, platform: 'str | None' = None, pm: 'PluginManager | "
         "None' = None, machine: 'Machine | None' = None, seed: 'int | None' = None, "
         "until: 'int | None' = None, sinks: 'Sequence[TraceSink]' = (), run: 'bool' = "
-        "True) -> 'Simulation'",
+        "True, record: 'bool' = True) -> 'Simulation'",
     "table":
         "(headers: 'Sequence[str]', rows: 'Sequence[Sequence[Any]]', left: 'int | None' "
         "= None) -> 'list[str]'",
