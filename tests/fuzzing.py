@@ -460,13 +460,14 @@ class Crash(AssertionError):
 
 @contextlib.contextmanager
 def watchdog(seconds: float) -> Iterator[None]:
-    """Raise `Hung` in the main thread after ``seconds`` of wall time."""
+    """Raise `Hung` in the main thread after ``seconds`` of wall time, and again every
+    second after that (an alarm that lands in a gc callback or a ``__del__`` is ignored)."""
 
     def alarm(signum: int, frame: object) -> None:
         raise Hung(f"no end after {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
         yield
     finally:

@@ -197,30 +197,29 @@ def in_process(argv: Sequence[str], env: Mapping[str, str], cwd: Path) -> Outcom
                    escaped)
 
 
-#: The console command, which leaves its peak resident memory (VmHWM, which exec resets,
-#: unlike the ru_maxrss a parent sees) in the file PEAK_ENV names.
-_ENTRY = """\
-import atexit, os, sys
+PEAK_ENV = "OSMODEL_CORPUS_PEAK"
+#: The console command in a fresh interpreter: it caps its own address space first
+#: (preexec_fn is unsafe beside threads) and leaves its peak resident memory in the file
+#: PEAK_ENV names (VmHWM, which exec resets, unlike the ru_maxrss a parent sees).
+_ENTRY = f"""\
+import atexit, os, resource, sys
+
+resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE}, {ADDRESS_SPACE}))
+
 
 def peak():
-    path = os.environ.get("OSMODEL_CORPUS_PEAK")
+    path = os.environ.get({PEAK_ENV!r})
     if path:
         with open("/proc/self/status") as status:
             kb = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
         with open(path, "w") as out:
             out.write(kb)
 
+
 atexit.register(peak)
 from osmodel.kernel.cli import main
 main(sys.argv[1:])
 """
-PEAK_ENV = "OSMODEL_CORPUS_PEAK"
-
-
-def _cap_address_space() -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
 
 
 def in_subprocess(argv: Sequence[str], env: Mapping[str, str], cwd: Path) -> Outcome:
@@ -228,11 +227,9 @@ def in_subprocess(argv: Sequence[str], env: Mapping[str, str], cwd: Path) -> Out
     peak resident memory."""
     peak = cwd / ".peak-memory"
     environment = {**os.environ, DISABLE_AUTOLOAD_ENV: "1", PEAK_ENV: str(peak), **env}
-    environment = {k: v for k, v in environment.items() if v != "<unset>"}
     process = subprocess.Popen(
         [sys.executable, "-c", _ENTRY, *argv], cwd=cwd, env=environment,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-        preexec_fn=_cap_address_space)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     killed = threading.Event()
 
     def kill() -> None:
@@ -584,7 +581,7 @@ def interrupted_export(tmp_path: Path, signum: int) -> list[str]:
     process = subprocess.Popen(
         [sys.executable, "-c", _ENTRY, "export", str(scenario), "--to", "jsonl", "-o",
          str(target)], env={**os.environ, DISABLE_AUTOLOAD_ENV: "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_cap_address_space)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while process.poll() is None and not [p for p in os.listdir(out) if p != target.name]:
             threading.Event().wait(0.002)
@@ -616,3 +613,52 @@ def test_a_later_run_removes_the_temporary_file_of_a_killed_one(tmp_path: Path) 
                         tmp_path)
     assert result.code == 0, result.describe()
     assert sorted(p.name for p in target.parent.iterdir()) == ["events.jsonl"]
+
+
+# ------------------------------------------ the checks themselves: they must catch these
+
+
+def synthetic(tmp: Path, expect: str, code: int | None, stdout: str = "", stderr: str = "",
+              escaped: str | None = None) -> tuple[Case, Outcome, dict[str, str]]:
+    """A case file /c/case.toml that gave this outcome."""
+    (tmp / "out").mkdir()
+    case = Case("synthetic", expect, ("run", "{case}"), path=Path("/c/case.toml"))
+    places = {"case": "/c/case.toml", "out": str(tmp / "out" / "result.txt"), "dir": str(tmp)}
+    return case, Outcome(code, stdout, stderr, escaped), places
+
+
+@pytest.mark.parametrize(("expect", "code", "stdout", "stderr", "escaped"), [
+    ("error 3:5", 2, "", "osmodel: error: /c/case.toml:3:6: unexpected x\n", None),
+    ("error 3:5", 2, "", "osmodel: error: unexpected x\n", None),
+    ("error 3:5", 1, "", "osmodel: error: /c/case.toml:3:5: x\n", None),
+    ("error 3:5", 2, "half a report", "osmodel: error: /c/case.toml:3:5: x\n", None),
+    ("error 3:5", 2, "", "osmodel: error: /c/case.toml:3:5: IndexError: x\n", None),
+    ("error 3:5", 2, "", "Traceback (most recent call last):\n  ...\n", None),
+    ("error 3:5", None, "", "", "IndexError: tuple index out of range"),
+    ("usage --until", 0, "a whole run", "", None),
+    ("usage --until", 2, "", "osmodel: error: bad value\n", None),
+    ("ok", 2, "", "osmodel: error: x\n", None),
+    ("limit", 0, "ran and ended", "", None),
+    ("limit", 1, "", "limit\n", None),
+])
+def test_the_checks_catch_what_they_are_for(expect: str, code: int | None, stdout: str,
+                                            stderr: str, escaped: str | None,
+                                            tmp_path: Path) -> None:
+    case, outcome, places = synthetic(tmp_path, expect, code, stdout, stderr, escaped)
+    with pytest.raises(AssertionError):
+        check(case, outcome, places)
+
+
+@pytest.mark.parametrize(("expect", "code", "stdout", "stderr"), [
+    ("error 3:5", 2, "", "osmodel: error: /c/case.toml:3:5: unexpected x (expected y)\n"),
+    ("error 3:5 | 4:1", 2, "", "osmodel: error: /c/case.toml:4:1: x\n"),
+    ("error 3", 2, "", "osmodel: error: /c/case.toml:3:17: x\n"),
+    ("error ../p/a.osm:2:*", 2, "", "osmodel: error: /p/a.osm:2:9: x\n"),
+    ("error *", 2, "", "osmodel: error: /etc/passwd:1:8: unexpected number 0\n"),
+    ("usage --until", 2, "", "Error: Invalid value for '--until': -1 is not >= 0\n"),
+    ("limit", 0, "stopped: time limit of 1000000 ticks reached\n", ""),
+])
+def test_the_checks_pass_what_is_right(expect: str, code: int, stdout: str, stderr: str,
+                                       tmp_path: Path) -> None:
+    case, outcome, places = synthetic(tmp_path, expect, code, stdout, stderr)
+    check(case, outcome, places)
