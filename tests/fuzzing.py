@@ -23,11 +23,13 @@ osmodel frame) once, minimised line by line, with the command that replays it.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import json
 import os
 import random
 import re
+import shutil
 import signal
 import sys
 import tempfile
@@ -506,6 +508,7 @@ def memory_cap(headroom: int = MEMORY_HEADROOM) -> Iterator[None]:
 def program_dir() -> Path:
     """A directory of program files that ``file =`` mutants may name."""
     folder = Path(tempfile.mkdtemp(prefix="osmodel-fuzz-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     (folder / "prog.osm").write_text("    cpu 2\n    exit 0\n")
     (folder / "latin1.osm").write_bytes(b"    print \"caf\xe9\"\n")
     (folder / "empty.osm").write_text("")
