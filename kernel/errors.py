@@ -46,6 +46,15 @@ class ConfigError(OsmodelError):
     """An unknown platform, scheduler or option, named with the choices that exist."""
 
 
+class LimitTooSmall(ConfigError):
+    """A ``[machine.limits]`` value the platform cannot run under (a process table smaller
+    than its own boot); ``limit`` names the key, so the error can point at it."""
+
+    def __init__(self, message: str, limit: str) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 class PluginError(OsmodelError):
     """A plugin failed to load, has a bad hook, or raised while the simulation ran."""
 

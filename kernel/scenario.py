@@ -538,6 +538,7 @@ class _Reader:
                                f"an integer from 1 to {_number(INT64_MAX)}, or false for no limit")
             else:
                 bounds[key] = bound
+            self.locations[f"limits.{key}"] = self.value_at((*path, key))
         return Limits(**bounds)
 
     def programs(self, value: object, machine: Machine) -> dict[str, Program]:

@@ -12,7 +12,14 @@ import attrs
 from attrs import define, field
 
 from .boot import UnknownChoice, boot
-from .errors import ConfigError, Location, OsmodelError, PluginError, SourceError
+from .errors import (
+    ConfigError,
+    LimitTooSmall,
+    Location,
+    OsmodelError,
+    PluginError,
+    SourceError,
+)
 from .events import Recorder, StateWatch, TraceSink
 from .hookcalls import call, first
 from .kernel import Kernel
@@ -162,6 +169,8 @@ def _written_at(error: ConfigError, scenario: Scenario, *, platform: str | None,
     """Where the scenario file gave the name or option that boot refused, if it gave it
     (a command-line override has no place in the file)."""
     where = scenario.locations
+    if isinstance(error, LimitTooSmall):
+        return where.get(f"limits.{error.limit}")
     if isinstance(error, UnknownChoice):
         if error.kind == "platform":
             return where.get("platform") if platform is None else None

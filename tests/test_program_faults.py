@@ -18,7 +18,7 @@ from conftest import run_cli
 
 from osmodel.kernel.asm import MAX_DATA_WORDS, MAX_INSTRUCTIONS, MAX_PAGES, MAX_STRING, parse
 from osmodel.kernel.boot import boot
-from osmodel.kernel.errors import ConfigError, Location, SourceError
+from osmodel.kernel.errors import Location, SourceError
 from osmodel.kernel.isa import CORE_OPS, MAX_FILE_WORDS, wrap
 from osmodel.kernel.link import Linker, OpSpec
 from osmodel.kernel.machine import Limits, Machine
@@ -405,8 +405,9 @@ def test_a_process_limit_below_the_boot_s_own_is_named(
     assert (f"[machine.limits] processes = {needed - 1} is too small for {platform}: its boot "
             f"creates {needed} processes") in result.stderr
     assert "plugin" not in result.stderr
-    with pytest.raises(ConfigError):
+    with pytest.raises(SourceError) as error:  # at the value in the file
         simulate(load_scenario_text(tmp_path, platform, needed - 1))
+    assert error.value.message.startswith(f"[machine.limits] processes = {needed - 1} ")
     simulate(load_scenario_text(tmp_path, platform, needed))  # exactly enough boots
 
 

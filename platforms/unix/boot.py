@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from osmodel.kernel.asm import parse
-from osmodel.kernel.errors import ConfigError
+from osmodel.kernel.errors import LimitTooSmall
 from osmodel.kernel.states import BLOCKED
 
 from . import creation, groups, syscalls
@@ -110,10 +110,10 @@ def check_room(kernel: Kernel) -> None:
     fail half-way through creating the system."""
     limit = kernel.machine.limits.processes
     if limit is not None and limit < len(SOURCES):
-        raise ConfigError(
+        raise LimitTooSmall(
             f"[machine.limits] processes = {limit} is too small for unix: its boot creates "
             f"{len(SOURCES)} processes ({', '.join(SOURCES)}); allow at least {len(SOURCES)}, "
-            "plus the scenario's own")
+            "plus the scenario's own", "processes")
 
 
 def boot(kernel: Kernel) -> None:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 
 from osmodel.kernel.asm import parse
-from osmodel.kernel.errors import ConfigError
+from osmodel.kernel.errors import ConfigError, LimitTooSmall
 from osmodel.kernel.files import ResourceTable
 from osmodel.platforms.unix.constants import signal_number
 
@@ -131,10 +131,10 @@ def check_room(kernel: Kernel) -> None:
     limit = kernel.machine.limits.processes
     needed = 1 + len(BOOT)  # the System Idle Process too
     if limit is not None and limit < needed:
-        raise ConfigError(
+        raise LimitTooSmall(
             f"[machine.limits] processes = {limit} is too small for windows: its boot creates "
             f"{needed} processes (System Idle Process, System, smss.exe ... explorer.exe); "
-            f"allow at least {needed}, plus the scenario's own")
+            f"allow at least {needed}, plus the scenario's own", "processes")
 
 
 def boot(kernel: Kernel) -> None:
