@@ -147,22 +147,23 @@ class Xv6Platform(Platform):
         return xv6(process).parent
 
     @hookimpl(trylast=True)
-    def osmodel_interrupt(self, kernel: Kernel, key: str) -> bool:
+    def osmodel_interrupt(self, kernel: Kernel, key: str) -> list[int]:
         """xv6's console knows ^P (procdump), ^U, ^H and ^D; anything else is input.
 
         There are no signals and no job control, so Ctrl-C or Ctrl-Z reaches no
-        process: the character waits in the console's buffer for a read.
+        process: the character waits in the console's buffer for a read.  Either
+        way the key is handled and reaches no process (the empty answer).
         """
         init = kernel.processes.get(self.system.init or 0)
         if key == "ctrl-p" and init is not None:
             for line in procdump.procdump(kernel):
                 say(kernel, init, line)
-            return True
+            return []
         if kernel.sinks:
             kernel.trace("key", None, key=key, delivered_to="nobody",
                          why="xv6 has no signals or job control: the console keeps the "
                              "character as input")
-        return True
+        return []
 
     @hookimpl
     def osmodel_process_info(self, kernel: Kernel, process: Process) -> Mapping[str, Any]:

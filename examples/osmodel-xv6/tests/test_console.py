@@ -73,7 +73,7 @@ key = "ctrl-c"
 def test_ctrl_p_prints_the_process_table(xv6: Callable[..., Run]) -> None:
     sim = xv6({"main": "exit 0"}, start=())
     kernel = sim.kernel
-    assert kernel.hook.osmodel_interrupt(kernel=kernel, key="ctrl-p") is True
+    assert kernel.hook.osmodel_interrupt(kernel=kernel, key="ctrl-p") == []  # reaches no one
     assert sim.said()[1:3] == ["proc[64]: 2 used", "SLOT   PID  PPID  STATE   NAME"]
 
 
