@@ -50,6 +50,8 @@ def _budget(limit: int | None) -> int:
 
 class _Halted(Exception):
     """Raised by the halt event that `Kernel.stop` queues: it ends `Kernel.run` there."""
+
+
 #: Pages of stack every process gets, just below STACK_TOP_PAGE.
 STACK_PAGES = 4
 
