@@ -48,6 +48,7 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("views", "osmodel.plugins.views.commands"),
     ("schedule", "osmodel.plugins.schedule"),
     ("gallery", "osmodel.plugins.gallery"),
+    ("quiz", "osmodel.plugins.quiz"),
 )
 #: Set to 1 (true, yes, on) to skip the ``osmodel`` entry-point group; 0 (false, no, off)
 #: or empty loads it.  Unlike PYTEST_DISABLE_PLUGIN_AUTOLOAD, where any value disables,
