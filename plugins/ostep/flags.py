@@ -11,6 +11,7 @@ Every mistake is a `HomeworkUsageError` worded ``ostep NAME: ...``.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -48,6 +49,8 @@ class Parsed:
     values: Mapping[str, Any]
 
 
+#: The columns of ``-h``'s text (the width osmodel's text views keep off a terminal).
+WIDTH = 100
 HELP = Flag("-h", "--help", "help", "bool", False, "print these flags and exit")
 
 
@@ -176,7 +179,13 @@ def usage(program: str, summary: str, flags: Sequence[Flag], differences: Sequen
             default = f" (default {flag.default!r})"
         else:
             default = f" (default {flag.default})"
-        lines.append(f"  {spelled:<26}{flag.help}{default}")
+        helped = textwrap.wrap(flag.help + default, WIDTH - 28)
+        if len(spelled) > 24:
+            lines.append(f"  {spelled}")
+        else:
+            lines.append(f"  {spelled:<26}{helped.pop(0)}")
+        lines += [" " * 28 + line for line in helped]
     lines += ["", "where osmodel differs from the original:"]
-    lines += [f"  - {line}" for line in differences]
+    for line in differences:
+        lines += textwrap.wrap(line, WIDTH, initial_indent="  - ", subsequent_indent="    ")
     return "\n".join(lines)

@@ -58,8 +58,10 @@ MAX_JOBS = 100_000
 SPAN = 1_000_001
 #: The most tickets a job may hold (osmodel's bound on ``tickets``).
 MAX_TICKETS = 1_000_000
-#: The most ticks the jobs may ask for in all (each pick prints a line per job).
+#: The most ticks the jobs may ask for in all (the question lists a random number each).
 MAX_TOTAL = 1_000_000
+#: The most job states the answers may show (each pick shows every job).
+MAX_CELLS = 10_000_000
 
 
 def _usage() -> str:
@@ -128,6 +130,10 @@ def build(argv: Sequence[str], pm: PluginManager) -> Homework:
     if total > MAX_TOTAL:
         raise _fail(f"the jobs' lengths add up to {total:,}; at most {MAX_TOTAL:,} (the "
                     "answers print a line per pick)")
+    if total * len(jobs) > MAX_CELLS:
+        raise _fail(f"{len(jobs):,} jobs of {total:,} ticks in all: the answers would show "
+                    f"{total * len(jobs):,} job states; at most {MAX_CELLS:,} (fewer or "
+                    "shorter jobs)")
     randoms = [int(rng.random() * SPAN) for _ in range(total)]
     question = ["osmodel ostep lottery, the homework's settings:", f"  jlist {v['jlist']}",
                 f"  jobs {v['jobs']}", f"  maxlen {v['maxlen']}",

@@ -11,8 +11,11 @@ averages.
 
 Lengths given with ``-l`` may have decimals (``2.5``), as the homework reads
 them as floats; the engine counts whole ticks, so every length and the
-quantum are scaled by the least power of ten that makes them whole, and the
-results divided back: exact, where the homework sums binary floats.
+quantum are scaled by the least power of ten that makes them whole.  The
+homework adds those lengths as binary floats, and a float sum can round
+otherwise than the exact one in the last printed digit, so the engine's
+turns are replayed in that float arithmetic (`_Clock`) for the printed
+digits, each checked against the engine's exact value.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import random
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
+
+from attrs import define, field
 
 from .flags import Flag, parse, usage
 from .homework import Homework, HomeworkUsageError, Number, Simulator
@@ -49,12 +54,15 @@ DIFFERENCES = (
     "a word that is no flag is refused (the original ignores it)",
     "-l lengths must be above 0 and -m at least 0, -j at least 1 and -q at least 1 (the "
     "original loops forever with -q 0 and divides by zero with no jobs)",
-    "-l lengths with decimals are computed exactly; the original adds binary floats, which "
-    "can differ in the last printed digit when a sum ends in 5 at the third decimal",
+    "-l lengths with decimals: the engine counts whole ticks, so lengths and quantum are "
+    "scaled by a power of ten and the results scaled back; they are printed as the "
+    "original's binary floats give them (the exact sum can round otherwise in the last digit)",
 )
 POLICIES = {"FIFO": "fifo", "SJF": "sjf", "RR": "rr"}
 #: The most random jobs (osmodel schedule's bound on jobs).
 MAX_JOBS = 100_000
+#: The most turns the execution trace may print (a line each).
+MAX_TURNS = 1_000_000
 #: The most a length may be scaled to make decimals whole (ten decimals).
 MAX_SCALE = 10**10
 
@@ -90,11 +98,6 @@ def listed_lengths(text: str) -> list[tuple[Fraction, str]]:
     return out
 
 
-def two(value: Fraction) -> str:
-    """``%.2f`` of the value, as the homework prints every time."""
-    return f"{float(value):.2f}"
-
-
 def build(argv: Sequence[str], pm: PluginManager) -> Homework:
     v = parse(NAME, FLAGS, argv).values
     policy = str(v["policy"]).upper()
@@ -128,11 +131,12 @@ def build(argv: Sequence[str], pm: PluginManager) -> Homework:
         "policy": policy, "quantum": v["quantum"],
         "jobs": [{"job": index, "length": _json(value)}
                  for index, (value, _) in enumerate(lengths)]}
+    scaled(policy, v["quantum"], [value for value, _ in lengths])
     homework = Homework(NAME, tuple(argv), None if listed else v["seed"], bool(v["solve"]),
                         tuple(question), (), (), document)
     if not v["solve"]:
         return homework
-    return _answered(homework, pm, policy, v["quantum"], [value for value, _ in lengths])
+    return _answered(homework, pm, policy, v["quantum"], lengths)
 
 
 def _json(value: Fraction) -> int | float:
@@ -151,30 +155,43 @@ def scale_of(values: Sequence[Fraction]) -> int:
     return scale
 
 
+def scaled(policy: str, quantum: int, lengths: Sequence[Fraction]) -> tuple[int, list[int]]:
+    """The scale and the lengths in whole ticks, as the engine runs them; an error when the
+    engine cannot (checked for the question too: no question whose answers cannot be had)."""
+    from osmodel.plugins.schedule.engine import MAX_DEMAND
+
+    scale = scale_of(lengths)
+    ticks = [int(length * scale) for length in lengths]
+    if sum(ticks) > MAX_DEMAND:
+        raise _fail(f"the jobs ask for {float(sum(lengths)):g} seconds in all, {sum(ticks):,} "
+                    f"ticks once scaled; osmodel runs at most {MAX_DEMAND:,}")
+    if policy == "RR" and quantum * scale > MAX_DEMAND:
+        raise _fail(f"-q {quantum}: at most {MAX_DEMAND // scale:,} with these lengths")
+    slice_ = quantum * scale if policy == "RR" else MAX_DEMAND
+    count = sum(-(-n // slice_) for n in ticks)
+    if count > MAX_TURNS:
+        raise _fail(f"the answers would print {count:,} turns; at most {MAX_TURNS:,} (fewer "
+                    "or shorter jobs, or a longer -q)")
+    return scale, ticks
+
+
 def _answered(homework: Homework, pm: PluginManager, policy: str, quantum: int,
-              lengths: list[Fraction]) -> Homework:
+              jobs: list[tuple[Fraction, str]]) -> Homework:
     from osmodel.kernel.errors import OsmodelError
     from osmodel.plugins.schedule import engine
     from osmodel.plugins.schedule.workload import Step, Workload, jobs_from
 
-    scale = scale_of(lengths)
-    ticks = [int(length * scale) for length in lengths]
-    if sum(ticks) > engine.MAX_DEMAND:
-        raise _fail(f"the jobs ask for {sum(lengths)} seconds in all, {sum(ticks):,} ticks "
-                    f"once scaled; osmodel runs at most {engine.MAX_DEMAND:,}")
-    options: tuple[tuple[str, Any], ...] = ()
-    if policy == "RR":
-        options = (("quantum", quantum * scale),)
-        if quantum * scale > engine.MAX_DEMAND:
-            raise _fail(f"-q {quantum}: at most {engine.MAX_DEMAND // scale:,} with these "
-                        "lengths")
+    scale, ticks = scaled(policy, quantum, [value for value, _ in jobs])
+    options: tuple[tuple[str, Any], ...] = ((("quantum", quantum * scale),) if policy == "RR"
+                                            else ())
     workload = Workload(jobs_from([(Step("cpu", n),) for n in ticks], None))
     setup = engine.Setup(POLICIES[policy], options)
     try:
         outcome = engine.run(pm, workload, setup)
     except OsmodelError as error:
         raise _fail(str(error)) from None
-    return _read(homework, outcome, policy, quantum * scale, scale)
+    return _read(homework, outcome, policy, quantum * scale, scale,
+                 [float(shown) for _, shown in jobs])
 
 
 def turns(outcome: Outcome, quantum: int | None) -> list[tuple[int, int, int]]:
@@ -193,46 +210,94 @@ def turns(outcome: Outcome, quantum: int | None) -> list[tuple[int, int, int]]:
     return out
 
 
-def _read(homework: Homework, outcome: Outcome, policy: str, quantum: int,
-          scale: int) -> Homework:
-    """The answers in the homework's order, from the run."""
+@define
+class _Clock:
+    """The homework's own arithmetic over the engine's turns, in binary floats: it adds each
+    turn's length to a float clock and takes a float quantum off a float length, so a sum
+    of decimal lengths can round differently from the exact one in the last printed digit.
+    Replaying the engine's turns in that arithmetic prints the homework's very digits."""
+
+    quantum: float
+    left: list[float]
+    now: float = 0.0
+    first: dict[int, float] = field(factory=dict)
+    last: dict[int, float] = field(factory=dict)
+    wait: dict[int, float] = field(factory=dict)
+    end: dict[int, float] = field(factory=dict)
+
+    def turn(self, job: int, sliced: bool) -> tuple[float, float, bool]:
+        """Job ``job`` runs its next turn: (when, for how long, whether it is then done)."""
+        when = self.now
+        self.first.setdefault(job, when)
+        self.wait[job] = self.wait.get(job, 0.0) + (when - self.last.get(job, 0.0))
+        if sliced and self.left[job] > self.quantum:
+            self.left[job] -= self.quantum
+            ran, done = self.quantum, False
+        else:
+            ran, done = self.left[job], True
+            self.end[job] = when + ran
+        self.now = when + ran
+        self.last[job] = self.now
+        return when, ran, done
+
+
+def _agrees(approximate: float, ticks: int, scale: int) -> bool:
+    """Whether the homework's float is the engine's ``ticks / scale`` but for float rounding."""
+    exact = ticks / scale
+    return abs(approximate - exact) <= 1e-6 * max(1.0, abs(exact))
+
+
+def _read(homework: Homework, outcome: Outcome, policy: str, quantum: int, scale: int,
+          lengths: Sequence[float]) -> Homework:
+    """The answers in the homework's order, from the run: the engine decides who runs when;
+    each number is printed as the homework's float arithmetic gives it (`_Clock`), checked
+    against the engine's exact one."""
     finish = {job.job: job.finish for job in outcome.jobs}
+    sliced = policy == "RR"
+    clock = _Clock(quantum / scale, list(lengths))
     answers = ["Answers (osmodel's run of these jobs, policy "
                f"{POLICIES[policy]}):", "", "Execution trace:"]
     numbers: list[Number] = []
     trace = []
-    for position, (job, start, end) in enumerate(
-            turns(outcome, quantum if policy == "RR" else None), 1):
-        when, ran = Fraction(start, scale), Fraction(end - start, scale)
-        done = Fraction(end, scale) if finish[job] == end else None
-        line = f"  at time {int(when):3d} job {job:3d} runs for {two(ran)}"
+    for position, (job, start, end) in enumerate(turns(outcome, quantum if sliced else None), 1):
+        when, ran, done = clock.turn(job, sliced)
+        if not (_agrees(when, start, scale) and _agrees(ran, end - start, scale)
+                and done == (finish[job] == end)):
+            raise AssertionError(f"turn {position}: the homework's clock and the engine's run "
+                                 "disagree")  # pragma: no cover - a bug, not a user's mistake
+        line = f"  at time {int(when):3d} job {job:3d} runs for {ran:.2f}"
         key = f"trace {position}"
         numbers += [Number(f"{key} time", str(int(when))), Number(f"{key} job", str(job)),
-                    Number(f"{key} ran", two(ran))]
-        if done is not None:
-            line += f", done at {two(done)}"
-            numbers.append(Number(f"{key} done", two(done)))
+                    Number(f"{key} ran", f"{ran:.2f}")]
+        if done:
+            line += f", done at {when + ran:.2f}"
+            numbers.append(Number(f"{key} done", f"{when + ran:.2f}"))
         answers.append(line)
-        trace.append({"time": _json(when), "job": job, "ran": _json(ran),
-                      "done": None if done is None else _json(done)})
+        trace.append({"time": when, "job": job, "ran": ran,
+                      "done": when + ran if done else None})
     answers += ["", "Each job's times:"]
     # FIFO and SJF list the jobs in the order they ran, RR in job order, as the homework does
-    results = sorted(outcome.jobs, key=lambda job: job.job if policy == "RR" else job.first_run)
+    results = sorted(outcome.jobs, key=lambda job: job.job if sliced else job.first_run)
     rows = []
+    sums = {"response": 0.0, "turnaround": 0.0, "wait": 0.0}
     for job in results:
-        times = {"response": Fraction(job.response, scale),
-                 "turnaround": Fraction(job.turnaround, scale),
-                 "wait": Fraction(job.wait, scale)}
-        answers.append(f"  job {job.job:3d}: response {two(times['response'])}, turnaround "
-                       f"{two(times['turnaround'])}, wait {two(times['wait'])}")
-        numbers += [Number(f"job {job.job} {what}", two(value)) for what, value in times.items()]
-        rows.append({"job": job.job, **{what: _json(value) for what, value in times.items()}})
-    averages = {what: outcome.average(what) / scale for what in ("response", "turnaround", "wait")}
-    answers += ["", f"  average: response {two(averages['response'])}, turnaround "
-                f"{two(averages['turnaround'])}, wait {two(averages['wait'])}"]
-    numbers += [Number(f"average {what}", two(value)) for what, value in averages.items()]
-    document = {**homework.document, "trace": trace, "results": rows,
-                "average": {what: float(value) for what, value in averages.items()}}
+        times = {"response": clock.first[job.job], "turnaround": clock.end[job.job],
+                 "wait": clock.wait[job.job]}
+        for what, value in times.items():
+            if not _agrees(value, getattr(job, what), scale):
+                raise AssertionError(f"job {job.job} {what}: the homework's clock and the "
+                                     "engine's run disagree")  # pragma: no cover
+            sums[what] += value
+        answers.append(f"  job {job.job:3d}: response {times['response']:.2f}, turnaround "
+                       f"{times['turnaround']:.2f}, wait {times['wait']:.2f}")
+        numbers += [Number(f"job {job.job} {what}", f"{value:.2f}")
+                    for what, value in times.items()]
+        rows.append({"job": job.job, **times})
+    averages = {what: total / len(results) for what, total in sums.items()}
+    answers += ["", f"  average: response {averages['response']:.2f}, turnaround "
+                f"{averages['turnaround']:.2f}, wait {averages['wait']:.2f}"]
+    numbers += [Number(f"average {what}", f"{value:.2f}") for what, value in averages.items()]
+    document = {**homework.document, "trace": trace, "results": rows, "average": averages}
     return Homework(homework.simulator, homework.argv, homework.seed, homework.solve,
                     homework.question, tuple(answers), tuple(numbers), document, outcome)
 

@@ -50,6 +50,9 @@ SCHEDULER: list[tuple[list[str], list[str] | None]] = [
     (["-l", "10,20,30", "-p", "RR"], None),
     (["-s", "12", "-j", "8", "-m", "30", "-p", "SJF", "-c"], None),
     (["-s", "13", "-j", "5", "-m", "9", "-p", "RR", "-q", "5", "-c"], None),
+    # float sums that round otherwise than the exact ones (58.825 prints as 58.82)
+    (["-p", "SJF", "-l", "15.7,11.0,12,11,29.8,18,17,11.0", "-c"], None),
+    (["-p", "RR", "-q", "3", "-l", "29.1,14,1.1,27", "-c"], None),
 ]
 
 LOTTERY: list[tuple[list[str], list[str] | None]] = [
