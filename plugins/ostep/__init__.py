@@ -1,4 +1,4 @@
-"""``osmodel ostep NAME FLAGS...``: the OSTEP homework simulators' questions and answers, run on osmodel.
+"""``osmodel ostep NAME FLAGS...``: the OSTEP homework simulators' questions and answers.
 
 Registered as one built-in plugin (``ostep``), as a third-party package would
 be: the command through ``osmodel_commands``.  Every start loads every

@@ -17,6 +17,7 @@ from typer.core import TyperCommand
 from osmodel.kernel.cli import AppState, fail
 from osmodel.plugins.commands import Format
 
+
 class OstepCommand(TyperCommand):
     """Its help ends with the homework simulators, each imported only for the help."""
 

@@ -45,7 +45,7 @@ def document(homework: Homework) -> dict[str, Any]:
 def outputs(homework: Homework, trace: str | None,
             report: str | None) -> list[tuple[str, str, Sequence[str]]]:
     """The files to write, each as (option, path, lines), all built before any is written."""
-    wanted = []
+    wanted: list[tuple[str, str, Sequence[str]]] = []
     if trace is not None:
         wanted.append(("--trace", trace, list(trace_lines(homework))))
     if report is not None:

@@ -277,22 +277,22 @@ def _read(homework: Homework, outcome: Outcome, policy: str, quantum: int, scale
                       "done": when + ran if done else None})
     answers += ["", "Each job's times:"]
     # FIFO and SJF list the jobs in the order they ran, RR in job order, as the homework does
-    results = sorted(outcome.jobs, key=lambda job: job.job if sliced else job.first_run)
+    results = sorted(outcome.jobs, key=lambda r: r.job if sliced else r.first_run)
     rows = []
     sums = {"response": 0.0, "turnaround": 0.0, "wait": 0.0}
-    for job in results:
-        times = {"response": clock.first[job.job], "turnaround": clock.end[job.job],
-                 "wait": clock.wait[job.job]}
+    for result in results:
+        times = {"response": clock.first[result.job], "turnaround": clock.end[result.job],
+                 "wait": clock.wait[result.job]}
         for what, value in times.items():
-            if not _agrees(value, getattr(job, what), scale):
-                raise AssertionError(f"job {job.job} {what}: the homework's clock and the "
+            if not _agrees(value, getattr(result, what), scale):
+                raise AssertionError(f"job {result.job} {what}: the homework's clock and the "
                                      "engine's run disagree")  # pragma: no cover
             sums[what] += value
-        answers.append(f"  job {job.job:3d}: response {times['response']:.2f}, turnaround "
+        answers.append(f"  job {result.job:3d}: response {times['response']:.2f}, turnaround "
                        f"{times['turnaround']:.2f}, wait {times['wait']:.2f}")
-        numbers += [Number(f"job {job.job} {what}", f"{value:.2f}")
+        numbers += [Number(f"job {result.job} {what}", f"{value:.2f}")
                     for what, value in times.items()]
-        rows.append({"job": job.job, **times})
+        rows.append({"job": result.job, **times})
     averages = {what: total / len(results) for what, total in sums.items()}
     answers += ["", f"  average: response {averages['response']:.2f}, turnaround "
                 f"{averages['turnaround']:.2f}, wait {averages['wait']:.2f}"]

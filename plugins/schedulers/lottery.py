@@ -43,7 +43,6 @@ from osmodel.kernel.scheduler import SchedulerFactory
 from .policy import Job, Policy
 from .queues import check_affinity
 
-
 #: The ways of drawing a winner (option ``draw``).
 DRAWS = ("uniform", "ostep")
 #: ``draw = "ostep"``: a draw is ``int(random() * OSTEP_SPAN)`` taken modulo the total.
