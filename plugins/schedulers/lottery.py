@@ -98,29 +98,26 @@ class TicketPool:
         """Seat ``process`` again in its empty ``slot`` (a fixed pool)."""
         assert self.procs[slot] is None
         self.procs[slot] = process
-        self.weights[slot] = tickets
-        tree = self.tree
-        i = slot
-        while i < len(tree):
-            tree[i] += tickets
-            i += i & -i
-        self.total += tickets
+        self._change(slot, tickets)
         self.live += 1
 
-    def drop(self, slot: int) -> Process:
-        process = self.procs[slot]
-        assert process is not None
-        delta = -self.weights[slot]
-        self.procs[slot] = None
-        self.weights[slot] = 0
+    def _change(self, slot: int, delta: int) -> None:
+        """Add ``delta`` tickets to ``slot``: its weight, the tree above it and the total."""
+        self.weights[slot] += delta
         tree = self.tree
         i = slot
         while i < len(tree):
             tree[i] += delta
             i += i & -i
         self.total += delta
+
+    def drop(self, slot: int) -> Process:
+        process = self.procs[slot]
+        assert process is not None
+        self.procs[slot] = None
+        self._change(slot, -self.weights[slot])
         self.live -= 1
-        if not self.fixed and len(tree) > 2 * self.live + 64:
+        if not self.fixed and len(self.tree) > 2 * self.live + 64:
             self._compact()
         return process
 
