@@ -28,7 +28,9 @@ class OstepCommand(TyperCommand):
         for name in SIMULATORS:
             try:
                 rows.append((name, simulator(name).summary))
-            except ModuleNotFoundError:  # a simulator not installed in this tree
+            except ModuleNotFoundError as error:  # a simulator not installed in this tree
+                if error.name != SIMULATORS[name]:
+                    raise
                 continue
         with formatter.section("Homework simulators (NAME)"):
             formatter.write_dl(rows)
@@ -80,12 +82,16 @@ def perform(state: AppState, name: str, argv: list[str], fmt: Format, check: str
     from . import check as checking
     from . import document as out
     from .flags import wants_help
-    from .homework import simulator
+    from .homework import SIMULATORS, simulator
 
     try:
         found = simulator(name)
     except OsmodelError as error:
         raise fail(str(error)) from None
+    except ModuleNotFoundError as error:
+        if error.name != SIMULATORS[name]:
+            raise
+        raise fail(f"ostep: the {name} simulator is not installed here") from None
     if wants_help(argv):
         typer.echo(found.usage())
         return 0
