@@ -28,25 +28,25 @@ def test_enough_recorded_runs() -> None:
     assert {"-s", "-j", "-l", "-m", "-T", "-q", "-c"} <= flags
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["command"] for case in CASES])
-def test_the_same_numbers_line_by_line(case: dict[str, Any]) -> None:
-    result = run_cli("ostep", "lottery", *case["argv"])
+@pytest.mark.parametrize("recorded", CASES, ids=[case["command"] for case in CASES])
+def test_the_same_numbers_line_by_line(recorded: dict[str, Any]) -> None:
+    result = run_cli("ostep", "lottery", *recorded["argv"])
     assert result.code == 0, result.stderr
-    assert numbered_lines(result.stdout) == numbered_lines(case["stdout"])
+    assert numbered_lines(result.stdout) == numbered_lines(recorded["stdout"])
 
 
-@pytest.mark.parametrize("case", [case for case in CASES if "Solutions" in case["stdout"]],
-                         ids=lambda case: case["command"])
-def test_the_numbers_keys_name_the_originals_winners(case: dict[str, Any]) -> None:
-    homework = SIMULATOR.build(case["argv"], make_plugin_manager([], autoload=False))
+@pytest.mark.parametrize("recorded", [case for case in CASES if "Solutions" in case["stdout"]],
+                         ids=lambda recorded: recorded["command"])
+def test_the_numbers_keys_name_the_originals_winners(recorded: dict[str, Any]) -> None:
+    homework = SIMULATOR.build(recorded["argv"], make_plugin_manager([], autoload=False))
     numbers = {number.key: number.value for number in homework.numbers}
     expected = {}
-    for position, (r, ticket, total, job) in enumerate(PICK.findall(case["stdout"]), 1):
+    for position, (r, ticket, total, job) in enumerate(PICK.findall(recorded["stdout"]), 1):
         expected |= {f"pick {position} random": r, f"pick {position} ticket": ticket,
                      f"pick {position} total": total, f"pick {position} job": job}
-    expected |= {f"job {job} done": time for job, time in DONE.findall(case["stdout"])}
+    expected |= {f"job {job} done": time for job, time in DONE.findall(recorded["stdout"])}
     assert expected and {key: numbers[key] for key in expected} == expected
-    assert not any(key.startswith(f"pick {len(PICK.findall(case['stdout'])) + 1} ")
+    assert not any(key.startswith(f"pick {len(PICK.findall(recorded['stdout'])) + 1} ")
                    for key in numbers)
 
 

@@ -25,11 +25,11 @@ def test_enough_recorded_runs() -> None:
     assert {"-p", "-q", "-l", "-j", "-m", "-s"} <= {arg for case in CASES for arg in case["argv"]}
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["command"] for case in CASES])
-def test_the_same_numbers_line_by_line(case: dict[str, Any]) -> None:
-    result = run_cli("ostep", "scheduler", *case["argv"])
+@pytest.mark.parametrize("recorded", CASES, ids=[case["command"] for case in CASES])
+def test_the_same_numbers_line_by_line(recorded: dict[str, Any]) -> None:
+    result = run_cli("ostep", "scheduler", *recorded["argv"])
     assert result.code == 0, result.stderr
-    assert numbered_lines(result.stdout) == numbered_lines(case["stdout"])
+    assert numbered_lines(result.stdout) == numbered_lines(recorded["stdout"])
 
 
 def expected_numbers(stdout: str) -> dict[str, str]:
@@ -44,12 +44,12 @@ def expected_numbers(stdout: str) -> dict[str, str]:
     return found
 
 
-@pytest.mark.parametrize("case", [case for case in CASES if "Solutions" in case["stdout"]],
-                         ids=lambda case: case["command"])
-def test_the_numbers_keys_name_the_originals_numbers(case: dict[str, Any]) -> None:
-    homework = SIMULATOR.build(case["argv"], make_plugin_manager([], autoload=False))
+@pytest.mark.parametrize("recorded", [case for case in CASES if "Solutions" in case["stdout"]],
+                         ids=lambda recorded: recorded["command"])
+def test_the_numbers_keys_name_the_originals_numbers(recorded: dict[str, Any]) -> None:
+    homework = SIMULATOR.build(recorded["argv"], make_plugin_manager([], autoload=False))
     numbers = {number.key: number.value for number in homework.numbers}
-    expected = expected_numbers(case["stdout"])
+    expected = expected_numbers(recorded["stdout"])
     assert expected and {key: numbers[key] for key in expected} == expected
 
 
