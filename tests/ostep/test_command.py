@@ -221,3 +221,19 @@ def test_registering_the_command_imports_no_simulator() -> None:
     assert not modules & {"osmodel.plugins.ostep.homework", "osmodel.plugins.ostep.scheduler",
                           "osmodel.plugins.ostep.lottery", "osmodel.plugins.ostep.flags",
                           "osmodel.plugins.ostep.page"}
+
+
+def test_check_reads_stdin() -> None:
+    from typer.testing import CliRunner
+
+    from osmodel.kernel.cli import build_app
+
+    app = build_app(make_plugin_manager([], autoload=False))
+    answers = "\n".join(all_answers(["-s", "100"])) + "\n"
+    right = CliRunner().invoke(app, ["ostep", "--check", "-", "scheduler", "-s", "100"],
+                               input=answers)
+    assert right.exit_code == 0 and "24 of 24 numbers right" in right.stdout
+    wrong = CliRunner().invoke(app, ["ostep", "--check", "-", "scheduler", "-s", "100"],
+                               input=answers.replace("average wait 3.00", "average wait 4"))
+    assert wrong.exit_code == 1
+    assert "stdin:24: average wait: 4 is wrong" in wrong.stdout
