@@ -40,11 +40,15 @@ class FlagParser(optparse.OptionParser):
 
 
 def flag_help(parser: optparse.OptionParser) -> list[str]:
-    """One line per flag, ``-s SEED, --seed=SEED  help`` in the order they were added."""
+    """The flags in the order they were added: ``-s, --seed N`` and what it does."""
     lines = []
     for option in parser.option_list:
-        forms = [*option._short_opts, *option._long_opts]
-        meta = f" {option.metavar or option.dest.upper()}" if option.takes_value() else ""
-        shown = ", ".join(f"{form}{meta}" for form in forms)
-        lines.append(f"  {shown:<30} {option.help}")
+        meta = ""
+        if option.takes_value():
+            meta = " " + (option.metavar or ("N" if option.type == "int" else "TEXT"))
+        shown = ", ".join([*option._short_opts, *option._long_opts]) + meta
+        if len(shown) > 24:
+            lines += [f"  {shown}", f"  {'':<24}  {option.help}"]
+        else:
+            lines.append(f"  {shown:<24}  {option.help}")
     return lines

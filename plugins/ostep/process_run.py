@@ -37,18 +37,22 @@ def parser() -> FlagParser:
     p.add_option("-s", "--seed", type="int", default=0, dest="seed",
                  help="seed of the random programs (default 0)")
     p.add_option("-P", "--program", type="string", default="", dest="program",
+                 metavar="PROGRAMS",
                  help="exact programs, colon-separated: c7,i,c1:c3 (cN computes N "
-                      "ticks, i is an I/O); overrides -l")
+                 "ticks, i is an I/O); overrides -l")
     p.add_option("-l", "--processlist", type="string", default="", dest="process_list",
+                 metavar="LIST",
                  help="random programs X1:Y1,X2:Y2,...: X instructions, each computing "
-                      "with chance Y percent, else an I/O")
+                 "with chance Y percent, else an I/O")
     p.add_option("-L", "--iolength", type="int", default=5, dest="io_length",
                  help="ticks an I/O keeps its process blocked (default 5)")
     p.add_option("-S", "--switch", type="string", default="SWITCH_ON_IO", dest="switch",
+                 metavar="WHEN",
                  help="when the CPU switches: SWITCH_ON_IO (default) or SWITCH_ON_END")
     p.add_option("-I", "--iodone", type="string", default="IO_RUN_LATER", dest="io_done",
+                 metavar="WHEN",
                  help="after an I/O completes its process runs IO_RUN_LATER (default) "
-                      "or IO_RUN_IMMEDIATE")
+                 "or IO_RUN_IMMEDIATE")
     p.add_option("-c", action="store_true", default=False, dest="solve",
                  help="print the answers: the state of every process at every tick")
     p.add_option("-p", "--printstats", action="store_true", default=False, dest="stats",
@@ -245,4 +249,4 @@ def answer_lines(outcome: engine.Outcome, with_stats: bool) -> tuple[list[str], 
 
 
 SIMULATOR = Simulator(NAME, "processes that compute and do I/O, traced tick by tick "
-                      "(process-run.py)", usage, build)
+                 "(process-run.py)", usage, build)

@@ -125,7 +125,7 @@ def test_it_is_registered_under_its_name() -> None:
     (["-l", "2000000:50"], "more than 1,000,000 instructions"),
 ])
 def test_bad_flags_are_usage_errors(argv: list[str], message: str) -> None:
-    with pytest.raises(HomeworkUsageError, match="^ostep process-run: ") as error:
+    with pytest.raises(HomeworkUsageError, match=r"^ostep process-run: ") as error:
         build(argv)
     assert message in str(error.value)
 
