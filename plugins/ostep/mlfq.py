@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from osmodel.plugins.schedule import engine
-from osmodel.plugins.schedule.workload import MAX_JOBS, MAX_TABLE_TICKS, Step, Workload, jobs_from
+from osmodel.plugins.schedule.workload import MAX_JOBS, Step, Workload, jobs_from
 from osmodel.plugins.schedulers.options import MAX_LEVELS, MAX_OPTION_TICKS
 
 from ._b_options import FlagParser, flag_help
@@ -221,8 +221,8 @@ def build(argv: Sequence[str], pm: PluginManager) -> Homework:
     if flags.io_time < 1 and any(0 < f < r for _, r, f in jobs):
         raise fail(f"-i {flags.io_time}: osmodel's I/O lasts at least a tick (an I/O of "
                    "no time cannot be run)")
-    if sum(run for _, run, _ in jobs) > MAX_TABLE_TICKS:
-        raise fail(f"the jobs run more than {MAX_TABLE_TICKS:,} ticks in all")
+    if sum(run for _, run, _ in jobs) > engine.MAX_DEMAND:
+        raise fail(f"the jobs run more than {engine.MAX_DEMAND:,} ticks in all")
     workload = Workload(jobs_from([steps(r, f, flags.io_time) for _, r, f in jobs],
                                   [s for s, _, _ in jobs], io_costs=(0, 0)))
     setup = engine.Setup("mlfq", policy_options(quanta, allotments, flags),

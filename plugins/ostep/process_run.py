@@ -141,6 +141,7 @@ def build(argv: Sequence[str], pm: PluginManager) -> Homework:
     p = parser()
     flags = p.read(argv)
     fail = p.fail
+    flags.switch, flags.io_done = flags.switch.upper(), flags.io_done.upper()  # any case
     if flags.switch not in SWITCH:
         raise fail(f"-S {flags.switch!r}: the switch behaviour is SWITCH_ON_IO or SWITCH_ON_END")
     if flags.io_done not in IO_DONE:

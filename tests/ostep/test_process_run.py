@@ -134,3 +134,11 @@ def test_a_question_with_l_zero_is_still_printed() -> None:
     # the original prints the question for -L 0 and fails only when it runs
     homework = build(["-l", "3:0", "-L", "0"])
     assert homework.document["io_length"] == 0 and homework.run is None
+
+
+def test_the_behaviour_names_are_read_in_any_case() -> None:
+    lower = build(["-s", "2", "-l", "3:50,3:50", "-S", "switch_on_end", "-I",
+                   "io_run_immediate", "-c"])
+    upper = build(["-s", "2", "-l", "3:50,3:50", "-S", "SWITCH_ON_END", "-I",
+                   "IO_RUN_IMMEDIATE", "-c"])
+    assert lower.document["switch"] == "SWITCH_ON_END" and lower.numbers == upper.numbers
