@@ -216,6 +216,7 @@ class MultiLevelFeedbackQueue(Policy):
         for process in joined:
             if process.sched.queue is not None:
                 self.kernel.offer(process)
+        self._wake()
 
     def _push(self, process: Process, job: MlfqJob, queue: LevelQueues) -> None:
         boost = self.boost
@@ -371,16 +372,7 @@ class MultiLevelFeedbackQueue(Policy):
         self.timer = None
         now = self.kernel.now
         epoch = now // self.boost
-        for queue in self.queues:
-            levels = queue.levels
-            top = levels[0]
-            renumber = self.next_seq if any(level.pinned for level in levels) else None
-            for level in reversed(levels[1:]):  # the bottom level first, as OSTEP does
-                level.move_to(top, renumber)
-            for line in (top.any, *top.pinned.values()):
-                for _seq, token, process in line:
-                    if token == process.qtoken:
-                        self._top(process, process.sched, epoch)
+        self._move_up(epoch)
         for cpu, process in self.running():
             job = process.sched
             self._top(process, job, epoch)
@@ -399,6 +391,17 @@ class MultiLevelFeedbackQueue(Policy):
             finally:
                 self.evict = None
         epoch = self.applied = now // self.boost
+        self._move_up(epoch)
+        for _cpu, process in self.running():  # a CPU the boost could not take back
+            self._top(process, process.sched, epoch)
+        self.timer = None
+        if self.live:
+            self.timer = self.kernel.at(now + self.boost, self._boost)
+        self._wake()
+
+    def _move_up(self, epoch: int) -> None:
+        """Every level's jobs to the back of the top level, the bottom level first (as
+        OSTEP's simulator does), each with a fresh allotment."""
         for queue in self.queues:
             levels = queue.levels
             top = levels[0]
@@ -409,14 +412,22 @@ class MultiLevelFeedbackQueue(Policy):
                 for _seq, token, process in line:
                     if token == process.qtoken:
                         self._top(process, process.sched, epoch)
-        for _cpu, process in self.running():  # a CPU the boost could not take back
-            self._top(process, process.sched, epoch)
-        self.timer = None
-        if self.live:
-            self.timer = self.kernel.at(now + self.boost, self._boost)
-        waiting = [p for _seq, token, p in self.queues[0].levels[0].any if token == p.qtoken]
-        for process in waiting[:self.ncpus]:  # CPUs left idle while the boost was due
-            self.kernel.offer(process)
+
+    def _wake(self) -> None:
+        """Offer the jobs at the head of the queues to the idle CPUs: a CPU that found
+        nothing to pick while jobs were held back (`pick`) picks now."""
+        idle = sum(1 for cpu in self.kernel.cpus if cpu.proc is None and not cpu.dispatching)
+        if not idle:
+            return
+        for queue in self.queues:
+            offered = 0
+            for level in queue.levels:
+                for _seq, token, process in level.any:
+                    if offered >= idle:
+                        break
+                    if token == process.qtoken:
+                        self.kernel.offer(process)
+                        offered += 1
 
 
 @hookimpl
