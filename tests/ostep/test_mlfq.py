@@ -166,3 +166,11 @@ def test_a_question_the_original_cannot_answer_is_still_asked() -> None:
     # the original prints the question of a job of run time 0 and aborts only with -c
     homework = build(["-l", "0,0,0"])
     assert homework.document["jobs"][0]["run"] == 0 and not homework.answers
+
+
+def test_the_document_is_json_and_the_same_flags_give_the_same_homework() -> None:
+    argv = ["-s", "7", "-j", "4", "-B", "25", "-I", "-S", "-c"]
+    first, second = build(argv), build(argv)
+    assert first.numbers == second.numbers and first.answers == second.answers
+    assert json.loads(json.dumps(first.document)) == first.document
+    assert first.document["average"]["response"] == first.numbers[-2].value

@@ -142,3 +142,9 @@ def test_the_behaviour_names_are_read_in_any_case() -> None:
     upper = build(["-s", "2", "-l", "3:50,3:50", "-S", "SWITCH_ON_END", "-I",
                    "IO_RUN_IMMEDIATE", "-c"])
     assert lower.document["switch"] == "SWITCH_ON_END" and lower.numbers == upper.numbers
+
+
+def test_the_document_is_json() -> None:
+    homework = build(["-s", "4", "-l", "5:50,4:30", "-c", "-p"])
+    assert json.loads(json.dumps(homework.document)) == homework.document
+    assert homework.document["stats"]["total_time"] == len(homework.document["ticks"])
