@@ -83,10 +83,10 @@ QUESTIONS = [case for case in CASES if case not in SOLVED]
 
 
 def marked(cases: list[dict[str, Any]], kind: str) -> list[Any]:
-    return [pytest.param(case, id=case["command"],
+    return [pytest.param(recorded, id=recorded["command"],
                          marks=[pytest.mark.xfail(strict=True, reason=BUG)]
-                         if kind in KERNEL_BUG.get(case["command"], ()) else [])
-            for case in cases]
+                         if kind in KERNEL_BUG.get(recorded["command"], ()) else [])
+            for recorded in cases]
 
 
 def test_the_recorded_cases_cover_enough_runs() -> None:
@@ -102,24 +102,24 @@ def test_every_case_marked_for_the_kernel_bug_has_the_tick_it_gets_wrong() -> No
     assert all(coincides(commands[command]["output"]) for command in KERNEL_BUG)
 
 
-@pytest.mark.parametrize("case", marked(SOLVED, "answers"))
-def test_the_answers_are_the_originals(case: dict[str, Any]) -> None:
-    homework = build(case["argv"])
-    assert [(n.key, n.value) for n in homework.numbers] == final_numbers(case["output"])
+@pytest.mark.parametrize("recorded", marked(SOLVED, "answers"))
+def test_the_answers_are_the_originals(recorded: dict[str, Any]) -> None:
+    homework = build(recorded["argv"])
+    assert [(n.key, n.value) for n in homework.numbers] == final_numbers(recorded["output"])
 
 
-@pytest.mark.parametrize("case", marked(SOLVED, "ticks"))
-def test_each_tick_runs_the_job_the_original_ran(case: dict[str, Any]) -> None:
-    outcome = build(case["argv"]).run
+@pytest.mark.parametrize("recorded", marked(SOLVED, "ticks"))
+def test_each_tick_runs_the_job_the_original_ran(recorded: dict[str, Any]) -> None:
+    outcome = build(recorded["argv"]).run
     ours = {t: s.job for s in outcome.slices if s.job is not None for t in range(s.start, s.end)}
-    assert ours == ran_at(case["output"])
+    assert ours == ran_at(recorded["output"])
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["command"] for case in CASES])
-def test_the_jobs_are_the_originals(case: dict[str, Any]) -> None:
-    homework = build([a for a in case["argv"] if a != "-c"])
+@pytest.mark.parametrize("recorded", CASES, ids=[case["command"] for case in CASES])
+def test_the_jobs_are_the_originals(recorded: dict[str, Any]) -> None:
+    homework = build([a for a in recorded["argv"] if a != "-c"])
     assert not homework.solve and homework.run is None and not homework.answers
-    assert homework.document["jobs"] == job_list(case["output"])
+    assert homework.document["jobs"] == job_list(recorded["output"])
 
 
 def test_the_homework_maps_onto_the_policy_options() -> None:

@@ -72,26 +72,26 @@ def test_the_recorded_cases_cover_enough_runs() -> None:
     assert all(case["status"] == 0 for case in CASES)
 
 
-@pytest.mark.parametrize("case", SOLVED, ids=[case["command"] for case in SOLVED])
-def test_the_answers_are_the_originals(case: dict[str, Any]) -> None:
-    homework = build(case["argv"])
+@pytest.mark.parametrize("recorded", SOLVED, ids=[case["command"] for case in SOLVED])
+def test_the_answers_are_the_originals(recorded: dict[str, Any]) -> None:
+    homework = build(recorded["argv"])
     assert homework.solve
     got = [(n.key, n.value) for n in homework.numbers]
-    assert got == table_numbers(case["output"])
+    assert got == table_numbers(recorded["output"])
     assert homework.run is not None and homework.run.setup.policy == "cyclic"
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["command"] for case in CASES])
-def test_the_programs_are_the_originals(case: dict[str, Any]) -> None:
+@pytest.mark.parametrize("recorded", CASES, ids=[case["command"] for case in CASES])
+def test_the_programs_are_the_originals(recorded: dict[str, Any]) -> None:
     # the -c runs print no programs; draw them again without -c
-    argv = [a for a in case["argv"] if a not in ("-c", "-p", "-cp", "--printstats")]
+    argv = [a for a in recorded["argv"] if a not in ("-c", "-p", "-cp", "--printstats")]
     homework = build(argv)
     assert not homework.solve and homework.run is None and not homework.answers
     drawn = [p["instructions"] for p in homework.document["processes"]]
-    if case in QUESTIONS:
-        assert drawn == question_programs(case["output"])
+    if recorded in QUESTIONS:
+        assert drawn == question_programs(recorded["output"])
     else:  # the table has one column per program, and the run used them all
-        assert len(drawn) == case["output"].splitlines()[0].count("PID:")
+        assert len(drawn) == recorded["output"].splitlines()[0].count("PID:")
 
 
 def test_the_same_flags_give_the_same_homework() -> None:
