@@ -187,16 +187,15 @@ class Declared:
     order: int
     hidden: bool
     settings: Mapping[str, Any]
-    pm: PluginManager | None
+    #: How errors name the plugin that declared it.
+    plugin: str
 
     def load(self) -> Any:
         """The click command, its module imported now; a failure names the plugin."""
         from typer.main import get_command_from_info
         from typer.models import CommandInfo
 
-        module = self.target.partition(":")[0]
-        owner = self.pm.owner(module) if self.pm is not None else None
-        label = self.pm.label(owner) if self.pm is not None and owner else module
+        label = self.plugin
         try:
             function = import_target(self.target)
             info = CommandInfo(name=self.name, callback=function, hidden=self.hidden,
@@ -244,7 +243,10 @@ class CommandLine(typer.Typer):
         if name in self.declared:
             raise ValueError(f"command {name!r} is declared twice "
                              f"({self.declared[name].target} and {target})")
-        declared = Declared(name, target, order, hidden, dict(settings), self.pm)
+        caller = sys._getframe(1).f_globals.get("__name__", "")  # the declaring plugin's module
+        owner = self.pm.owner(caller) if self.pm is not None else None
+        plugin = self.pm.label(owner) if self.pm is not None and owner else caller or "?"
+        declared = Declared(name, target, order, hidden, dict(settings), plugin)
         self.declared[name] = declared
         pending = type("PendingCommand", (_Pending,), {"declared": declared})
         self.command(name, cls=pending, hidden=hidden, add_help_option=False,
@@ -320,7 +322,7 @@ class _Commands(TyperGroup):
             typer.echo(f"osmodel: error: {_usage(error)}", err=True)
             usage = isinstance(error, click.exceptions.UsageError)
             sys.exit(EXIT_USAGE if usage else error.exit_code)
-        except (typer.Abort, click.exceptions.Abort):
+        except typer.Abort:  # click's own in releases that do not vendor it
             if not standalone_mode:
                 raise
             typer.echo("osmodel: error: aborted", err=True)
