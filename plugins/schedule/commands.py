@@ -82,6 +82,23 @@ def policy_options(pairs: list[str]) -> list[tuple[str, Any]]:
     return list(out.items())
 
 
+def policy_name(state: AppState, given: str) -> str:
+    """The installed policy ``given`` names, in any case (``SJF`` is ``sjf``); an unknown
+    name is left for the run to refuse with the list of installed ones."""
+    if not given.strip():
+        raise fail("--policy: an empty name (see `osmodel plugins` for the installed ones)")
+    from osmodel.kernel.boot import scheduler_names
+
+    try:
+        known = scheduler_names(state.pm)
+    except OsmodelError as error:
+        raise fail(str(error)) from None
+    if given in known:
+        return given
+    folded = [name for name in known if name.casefold() == given.casefold()]
+    return folded[0] if len(folded) == 1 else given
+
+
 def cyclic_options(options: list[tuple[str, Any]], switch: Switch | None,
                    io_done: IoDone | None) -> list[tuple[str, Any]]:
     """The cyclic policy's options with --switch and --io-done, always both (they are the
@@ -222,7 +239,10 @@ def schedule(
         raise fail(f"schedule runs its jobs on the {engine.PLATFORM} platform; "
                    f"drop --platform {state.platform}")
     mixed = bool(process)
-    name = policy or ("cyclic" if mixed else "fifo")
+    name = policy_name(state, policy) if policy else ("cyclic" if mixed else "fifo")
+    if solve and seed is None:
+        raise fail("--solve prints the answers of a quiz: give --seed N too (without --seed, "
+                   "the answers are printed anyway)")
     if seed is not None and not INT64_MIN <= seed <= INT64_MAX:
         raise fail("--seed must be a 64-bit integer (from -2^63 to 2^63 - 1)")
     try:

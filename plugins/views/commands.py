@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from osmodel.kernel.cli import AppState, fail, platform_option
+from osmodel.kernel.cli import AppState, fail, platform_option, time_option
 from osmodel.kernel.errors import OsmodelError
 from osmodel.kernel.report import build_report, structure_lines
 from osmodel.kernel.scenario import Scenario
@@ -153,11 +153,16 @@ def timeline(
     scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
     platform: str | None = platform_option("Overrides the root one."),
     cpus: int | None = typer.Option(None, "--cpus", help="Number of CPUs."),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="NAME",
+                                         help="Scheduling policy."),
+    quantum: int | None = typer.Option(None, "--quantum", help="Scheduler quantum."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
     width: int = typer.Option(60, "--width", min=10, max=1000, help="Columns of chart."),
 ) -> None:
     """Show each process's states over time and a Gantt chart per CPU."""
     state: AppState = ctx.obj
-    sim = perform(state, load(scenario), platform=platform, cpus=cpus)
+    sim = perform(state, load(scenario), platform=platform, cpus=cpus, scheduler=scheduler,
+                  quantum=quantum, seed=seed)
     typer.echo(timeline_text(sim, width))
 
 
@@ -165,7 +170,7 @@ def tree(
     ctx: typer.Context,
     scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
     platform: str | None = platform_option("Overrides the root one."),
-    at: int | None = typer.Option(None, "--at", min=0, help="Simulated time to stop at."),
+    at: int | None = time_option(None, "--at", help="Simulated time to stop at."),
     fmt: TreeFormat = typer.Option(TreeFormat.text, "--format", help="text or dot."),
 ) -> None:
     """Draw how processes are arranged at a time: the tree, or the handle graph."""
@@ -186,7 +191,7 @@ def export(
     output: str = typer.Option(..., "-o", "--output", metavar="FILE",
                                help="The file to write ('-': stdout)."),
     platform: str | None = platform_option("Overrides the root one."),
-    at: int | None = typer.Option(None, "--at", min=0, help="Simulated time to stop at."),
+    at: int | None = time_option(None, "--at", help="Simulated time to stop at."),
 ) -> None:
     """Write the run as JSON Lines, a Perfetto trace or a DOT graph (atomically)."""
     from .dot import process_graph
@@ -215,9 +220,9 @@ def compare(
                                       help="Platforms to compare (or --platforms), then "
                                       "the scenario file (TOML)."),
     platforms: str | None = typer.Option(
-        None, "--platforms", help="Comma-separated platforms (default: every installed "
-        "platform that states its rules for compare)."),
-    at: int | None = typer.Option(None, "--at", min=0, help="Draw the structure at this "
+        None, "--platforms", metavar="NAME,NAME", help="Comma-separated platforms (default: "
+        "every installed platform that states its rules for compare)."),
+    at: int | None = time_option(None, "--at", help="Draw the structure at this "
                                   "time (default: when most processes existed)."),
     seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
     width: int = typer.Option(40, "--width", min=10, max=1000,
@@ -228,6 +233,9 @@ def compare(
     from .compare import compare_json, compare_text, default_platforms, differences, match
 
     state: AppState = ctx.obj
+    if state.platform is not None:
+        raise fail(f"compare runs several platforms: name them after compare or with "
+                   f"--platforms, not with the root --platform {state.platform}")
     names, path = split_targets(state, items, platforms)
     names = names or default_platforms(state.pm)
     if len(names) < 2:
@@ -252,12 +260,12 @@ def report(
     output: str = typer.Option(..., "-o", "--output", metavar="FILE",
                                help="The HTML file to write ('-': stdout)."),
     platforms: str | None = typer.Option(
-        None, "--platforms", help="Comma-separated platforms (default: the root "
-        "--platform, else the scenario's, else every installed platform that states "
+        None, "--platforms", metavar="NAME,NAME", help="Comma-separated platforms (default: the "
+        "root --platform, else the scenario's, else every installed platform that states "
         "its rules for compare)."),
-    at: list[int] = typer.Option([], "--at", min=0, help="Draw the structure at this "
-                                 "time; repeatable (default: the fullest moment and "
-                                 "the end)."),
+    at: list[int] = typer.Option([], "--at", min=0, metavar="TIME", help="Draw the structure "
+                                 "at this time; repeatable (default: the fullest moment "
+                                 "and the end)."),
     seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
 ) -> None:
     """Write one self-contained HTML page: timelines, structures, tables, differences."""
