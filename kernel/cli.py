@@ -265,10 +265,8 @@ def _click() -> Any:
 
 
 def _usage(error: Any) -> str:
-    """click's message, one line: lower case first, the command it is about, where help is."""
+    """click's message on one line, with the command it is about and where help is."""
     message = " ".join(error.format_message().split()).rstrip(".")
-    if message[:1].isupper() and message[1:2].islower():
-        message = message[0].lower() + message[1:]
     ctx = getattr(error, "ctx", None)
     if ctx is None:
         return message

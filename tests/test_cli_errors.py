@@ -28,7 +28,7 @@ def osmodel(*args: str) -> CliResult:
 def test_platform_without_a_name_is_an_error_not_the_help() -> None:
     result = osmodel("--platform")
     assert (result.code, result.stdout) == (2, "")
-    assert result.stderr == "osmodel: error: option '--platform' requires an argument\n"
+    assert result.stderr == "osmodel: error: Option '--platform' requires an argument\n"
 
 
 @pytest.mark.parametrize("args", [("--platform", ""), ("--platform=",), ("--platform", " ")])
@@ -37,7 +37,7 @@ def test_an_empty_platform_name_is_an_error(scenario: Path, args: tuple[str, ...
         result = osmodel(*args, *command)
         assert (result.code, result.stdout) == (2, "")
         assert result.stderr.startswith("osmodel: error: ")
-        assert "invalid value for '--platform': an empty name" in result.stderr
+        assert "Invalid value for '--platform': an empty name" in result.stderr
         assert len(result.stderr.splitlines()) == 1
 
 
@@ -60,7 +60,7 @@ def test_p_after_the_command_is_not_read_as_a_plugin() -> None:
     assert plugin_options(["-pa", "--plugin=b", "--platform", "-p", "run", "-p", "c",
                            "-pd"]) == ["a", "b"]
     result = osmodel("plugins", "-pno_such_module")
-    assert result.code == 2 and "no such option: -p" in result.stderr
+    assert result.code == 2 and "No such option: -p" in result.stderr
 
 
 def test_the_demo_is_only_the_default_when_a_platform_is_named() -> None:

@@ -71,13 +71,13 @@ def policy_options(pairs: list[str]) -> list[tuple[str, Any]]:
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep or not _KEY.fullmatch(key) or not value.strip():
-            raise WorkloadError(f"-o {pair[:40]!r}: write a policy option as KEY=VALUE, "
-                                "such as -o quantum=3")
+            raise WorkloadError(f"-O {pair[:40]!r}: write a policy option as KEY=VALUE, "
+                                "such as -O quantum=3")
         if key in out:
-            raise WorkloadError(f"-o: option {key!r} is given twice")
+            raise WorkloadError(f"-O: option {key!r} is given twice")
         hazard = unsafe_toml(value)
         if hazard is not None:  # what the TOML reader must not be given
-            raise WorkloadError(f"-o {key}: {hazard[1]} (expected {hazard[2]})")
+            raise WorkloadError(f"-O {key}: {hazard[1]} (expected {hazard[2]})")
         out[key] = option_value(value.strip())
     return list(out.items())
 
@@ -108,7 +108,7 @@ def cyclic_options(options: list[tuple[str, Any]], switch: Switch | None,
     for key, flag, default in (("switch", switch, Switch.on_io),
                                ("io_done", io_done, IoDone.later)):
         if flag is not None and key in given:
-            raise WorkloadError(f"{key} is given twice (--{key.replace('_', '-')} and -o {key})")
+            raise WorkloadError(f"{key} is given twice (--{key.replace('_', '-')} and -O {key})")
         out.append((key, flag.value if flag is not None else given.get(key, default.value)))
     return out
 
@@ -198,10 +198,11 @@ def schedule(
         None, "--nice", metavar="LIST",
         help="Nice values from -20 to 19, one per job (cfs)."),
     quantum: int | None = typer.Option(
-        None, "--quantum", help="The policy's quantum (same as -o quantum=Q)."),
+        None, "--quantum", help="The policy's quantum (same as -O quantum=Q)."),
     option: list[str] = typer.Option(
-        [], "-o", "--option", metavar="KEY=VALUE",
+        [], "-O", "--option", metavar="KEY=VALUE",
         help="A policy option, KEY=VALUE (repeatable)."),
+    old_option: list[str] = typer.Option([], "-o", hidden=True),
     cpus: int = typer.Option(1, "--cpus", min=1, max=MAX_CPUS, help="Number of CPUs."),
     switch_cost: int = typer.Option(
         0, "--switch-cost", min=0, max=MAX_TICKS, help="Ticks each context switch costs."),
@@ -238,6 +239,9 @@ def schedule(
     if state.platform not in (None, engine.PLATFORM):
         raise fail(f"schedule runs its jobs on the {engine.PLATFORM} platform; "
                    f"drop --platform {state.platform}")
+    if old_option:
+        raise fail(f"-o {old_option[0][:40]}: -o is --output in osmodel's commands; a policy "
+                   f"option is -O KEY=VALUE (or --option KEY=VALUE)")
     mixed = bool(process)
     name = policy_name(state, policy) if policy else ("cyclic" if mixed else "fifo")
     if solve and seed is None:
@@ -249,7 +253,7 @@ def schedule(
         options = policy_options(option)
         if quantum is not None:
             if any(key == "quantum" for key, _ in options):
-                raise WorkloadError("the quantum is given twice (--quantum and -o quantum)")
+                raise WorkloadError("the quantum is given twice (--quantum and -O quantum)")
             options.insert(0, ("quantum", quantum))
         if (switch is not None or io_done is not None) and name != "cyclic":
             raise WorkloadError(f"--switch and --io-done are options of the cyclic policy, "
