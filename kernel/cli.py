@@ -197,11 +197,18 @@ class Declared:
 
         label = self.plugin
         try:
-            function = import_target(self.target)
-            info = CommandInfo(name=self.name, callback=function, hidden=self.hidden,
-                               **self.settings)
-            command = get_command_from_info(info, pretty_exceptions_short=False,
-                                            rich_markup_mode=None)
+            found = import_target(self.target)
+            if isinstance(found, typer.Typer):  # a group of commands: osmodel NAME SUB ...
+                holder = typer.Typer(rich_markup_mode=None)  # as add_typer under the root
+                holder.add_typer(found, name=self.name, hidden=self.hidden, **self.settings)
+                command = typer.main.get_group(holder).commands[self.name]
+                for sub in getattr(command, "commands", {}).values():
+                    humane(sub)
+            else:
+                info = CommandInfo(name=self.name, callback=found, hidden=self.hidden,
+                                   **self.settings)
+                command = get_command_from_info(info, pretty_exceptions_short=False,
+                                                rich_markup_mode=None)
         except Exception as error:
             raise PluginError(label, f"command {self.name!r} ({self.target}): "
                               f"{type(error).__name__}: {error}",
@@ -230,7 +237,8 @@ class CommandLine(typer.Typer):
     def lazy_command(self, name: str, target: str, *, order: int = DEFAULT_ORDER,
                      hidden: bool = False, **settings: Any) -> None:
         """Add the command ``name`` whose function is ``target``, ``"package.module:function"``
-        (a function as ``app.command()`` takes it).
+        (a function as ``app.command()`` takes it, or a ``typer.Typer`` whose commands
+        become ``osmodel NAME SUBCOMMAND``).
 
         Its module is imported when the command runs, or when ``--help`` or
         shell completion lists the commands.  ``order`` places it in that

@@ -120,6 +120,8 @@ class ResourceTable:
     first: int = 0
     step: int = 1
     slots: dict[int, Slot] = field(factory=dict)
+    #: The pid of the process whose table this is, for objects that list their holders.
+    owner: int | None = None
     #: Numbers below ``_top`` closed since they were used: a heap, stale entries skipped.
     _freed: list[int] = field(factory=list, init=False)
     _top: int = field(default=-1, init=False)
@@ -146,6 +148,9 @@ class ResourceTable:
             self.close(number)
         if hasattr(obj, "refs"):
             obj.refs += 1
+            held = getattr(obj, "held", None)
+            if held is not None:  # an object that lists who holds it (a Windows object)
+                held[self, number] = None
         self.slots[number] = Slot(obj, rights, inheritable, close_on_exec)
         return number
 
@@ -161,6 +166,9 @@ class ResourceTable:
             raise ResourceError("bad", f"{number} is not an open slot")
         if number < self._top:
             heapq.heappush(self._freed, number)
+        held = getattr(slot.obj, "held", None)
+        if held is not None:
+            held.pop((self, number), None)
         close = getattr(slot.obj, "close", None)
         if close is not None:
             close()

@@ -338,7 +338,7 @@ def op_close(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 CORE_OPS: tuple[OpSpec, ...] = (
     OpSpec("nop", "", 0, op_nop, "Do nothing for one tick."),
-    OpSpec("cpu", "v", 0, op_cpu, "Compute for N ticks (a CPU burst; preemptible)."),
+    OpSpec("cpu", "n", 0, op_cpu, "Compute for N ticks (a CPU burst; preemptible)."),
     OpSpec("mov", "v", 1, op_mov, "Copy a value into a register.", min_results=1),
     _arith("add", lambda a, b: a + b, "Add."),
     _arith("sub", lambda a, b: a - b, "Subtract."),
@@ -366,10 +366,10 @@ CORE_OPS: tuple[OpSpec, ...] = (
     OpSpec("call", "l", 0, op_call, "Push the return address and jump."),
     OpSpec("ret", "", 0, op_ret, "Return from a call, or from a signal or exception handler."),
     OpSpec("illegal", "", 0, op_illegal, "An illegal instruction: always a fault."),
-    OpSpec("io", "v,s?", 0, op_io_issue, "Device I/O of N ticks: issuing it takes io_issue_cost "
+    OpSpec("io", "n,s?", 0, op_io_issue, "Device I/O of N ticks: issuing it takes io_issue_cost "
            "ticks of CPU, the process is then blocked for N ticks, and completing it takes "
            "io_done_cost ticks.", micro=(op_io_issue, op_io_wait, op_io_done)),
-    OpSpec("sleep", "v", 0, op_sleep, "Block for N ticks (a timer wakes the process)."),
+    OpSpec("sleep", "n", 0, op_sleep, "Block for N ticks (a timer wakes the process)."),
     OpSpec("print", "t*", 0, op_print, "Write strings and values to the run's output (no cost).",
            instant=True),
     OpSpec("getpid", "", 1, op_getpid, "The caller's process id.", min_results=1),

@@ -82,6 +82,7 @@ class OpSpec:
     ``operands`` is a signature: one letter per operand, comma separated,
     ``?`` marking optional trailing ones and ``*`` any number of values:
       ``v`` a value: register, integer or constant;  ``r`` a register;
+      ``n`` a number of ticks: a register, or an integer or constant of at least 0;
       ``l`` a label;  ``p`` a program name;  ``s`` a string;  ``m`` memory;
       ``c`` a constant (integer, constant name or ``A|B``);
       ``h`` a handler: a label (linked as `Label`) or a constant such as SIG_IGN;
@@ -113,6 +114,7 @@ class OpSpec:
     def signature(self) -> str:
         kinds = {
             "v": "value",
+            "n": "ticks",
             "r": "reg",
             "l": "label",
             "p": "program",
@@ -359,10 +361,14 @@ class Linker:
             if k == "str":
                 return value
             kind = "v"
-        if kind in "vc":
-            if k == "reg" and kind == "v":
+        if kind in "vcn":
+            if k == "reg" and kind != "c":
                 return Reg(int(value))  # type: ignore[call-overload]
-            return self._constant(operand, spec)
+            number = self._constant(operand, spec)
+            if kind == "n" and number < 0:
+                raise _error(f"{spec.name} takes a number of ticks, not {number}", operand,
+                             "0 or more")
+            return number
         if kind == "r":
             if k != "reg":
                 raise _error(f"{spec.name} needs a register here", operand, "r0..r15")

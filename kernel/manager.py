@@ -49,6 +49,8 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("commands", "osmodel.plugins.commands"),
     ("views", "osmodel.plugins.views"),
     ("schedule", "osmodel.plugins.schedule"),
+    ("gallery", "osmodel.plugins.gallery"),
+    ("quiz", "osmodel.plugins.quiz"),
 )
 #: Set to 1 (true, yes, on) to skip the ``osmodel`` entry-point group; 0 (false, no, off)
 #: or empty loads it.  Unlike PYTEST_DISABLE_PLUGIN_AUTOLOAD, where any value disables,

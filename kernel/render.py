@@ -12,12 +12,31 @@ from typing import Any
 from .events import Event, StateWatch
 
 
+def cell(value: Any) -> str:
+    """A scalar as a person reads it, not as Python prints it: no value is ``-``, a flag is
+    ``yes`` or ``no``, and a float never shows a negative zero."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(value + 0.0)  # -0.0 + 0.0 is 0.0
+    return str(value)
+
+
 def _value(value: Any) -> str:
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{k}={_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_value(v) for v in value) + "]"
-    return str(value)
+    return cell(value)
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 program``, ``2 programs``, ``2 processes``."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {noun}{'es' if noun.endswith('s') else 's'}"
 
 
 def _registers(regs: Sequence[int]) -> str:
@@ -88,9 +107,9 @@ def _exit_text(exit: Mapping[str, Any] | None) -> str:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]],
           left: int | None = None) -> list[str]:
-    """Fixed-width columns (None shows as ``-``); columns from index ``left`` on are
-    aligned right, as numbers are (None: every column aligned left)."""
-    cells = [[str(h) for h in headers]] + [["-" if c is None else str(c) for c in r] for r in rows]
+    """Fixed-width columns of `cell` texts; columns from index ``left`` on are aligned
+    right, as numbers are (None: every column aligned left)."""
+    cells = [[str(h) for h in headers]] + [[cell(c) for c in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     first_right = len(headers) if left is None else left
     return ["  ".join(c.ljust(w) if i < first_right else c.rjust(w)
@@ -139,8 +158,9 @@ def summary_lines(report: Mapping[str, Any]) -> list[str]:
            if report["machine"]["scheduler_options"] else ""),
         f"processes: {summary['processes_created']} created, {summary['processes_ended']} ended;"
         f" context switches {summary['context_switches']}, preemptions {summary['preemptions']}",
-        f"averages over ended processes: response {avg['response']}, "
-        f"turnaround {avg['turnaround']}, wait {avg['wait']}",
+        (f"averages over ended processes: response {cell(avg['response'])}, "
+         f"turnaround {cell(avg['turnaround'])}, wait {cell(avg['wait'])}"
+         if summary["processes_ended"] else "averages over ended processes: none has ended"),
     ]
     for cpu in summary["cpus"]:
         lines.append(f"cpu{cpu['cpu']}: busy {cpu['busy']} ticks "
@@ -179,7 +199,8 @@ def chapter_lines(report: Mapping[str, Any], watch: StateWatch) -> list[str]:
         return ", ".join(f"{k} {found.get(k, 0)}" for k in order)
 
     return [
-        f"program vs process: {len(programs)} programs ran as {len(processes)} processes"
+        f"program vs process: {plural(len(programs), 'program')} ran as "
+        f"{plural(len(processes), 'process')}"
         + (f" (one program, many processes: {', '.join(shared)})" if shared else ""),
         "causes of creation: " + counts(causes, ("boot", "syscall", "user", "batch")),
         "ways to end: " + counts(ends, ("normal", "error", "fatal", "killed")),

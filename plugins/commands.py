@@ -110,9 +110,15 @@ def progress_display() -> Iterator[Callable[[Kernel], None]]:
 
 
 def load(path: Path) -> Scenario:
-    """Read a scenario file; a bad one ends the command with its location and exit 2."""
+    """Read a scenario file, or the gallery scenario of that name when there is no such file;
+    a bad one ends the command with its location and exit 2."""
     from osmodel.kernel.scenario import load_scenario
+    from osmodel.plugins.gallery.catalog import resolve
 
+    path = resolve(path)
+    if not (path.exists() or path.is_symlink()):
+        raise fail(f"{path}: no such file, nor a gallery scenario of that name "
+                   "(`osmodel gallery` lists them)")
     try:
         return load_scenario(path)
     except OsmodelError as error:

@@ -114,7 +114,7 @@ def test_bad_input_is_located_exits_2_and_writes_nothing(tmp_path: Path) -> None
 
 def test_a_missing_file_and_an_unknown_platform_exit_2(scenario: Path) -> None:
     missing = osmodel("run", "/nonexistent/scenario.toml")
-    assert missing.code == 2 and "cannot read" in missing.stderr
+    assert missing.code == 2 and "/nonexistent/scenario.toml: no such file" in missing.stderr
     unknown = osmodel("run", str(scenario), "--platform", "vms")
     assert unknown.code == 2
     assert "unknown platform 'vms'; installed:" in unknown.stderr and "toy" in unknown.stderr

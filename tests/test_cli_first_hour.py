@@ -16,7 +16,8 @@ from osmodel.kernel.cli import build_app, plugin_options
 from osmodel.kernel.manager import DISABLE_AUTOLOAD_ENV, make_plugin_manager
 
 #: Every built-in command, in the order ``osmodel --help`` lists them.
-COMMANDS = ["run", "compare", "timeline", "tree", "report", "export", "schedule", "plugins"]
+COMMANDS = ["gallery", "run", "compare", "timeline", "tree", "report", "export", "schedule",
+            "quiz", "plugins"]
 #: Two CPU-bound jobs on the bare platform: the policy decides how they interleave.
 TWO_JOBS = textwrap.dedent("""\
     [scenario]

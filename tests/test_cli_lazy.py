@@ -42,7 +42,7 @@ PLUGIN = """
 
     @hookimpl
     def osmodel_commands(app):
-        app.lazy_command("hello", "osmlazy_hello:hello", order=5)
+        app.lazy_command("hello", "osmlazy_hello:hello", order=1)
 """
 COMMAND = """
     import typer
@@ -70,7 +70,7 @@ def test_the_help_lists_declared_commands_in_their_order(site: Path) -> None:
     module(site, "osmlazy_hello", COMMAND)
     result = run_cli("-p", "osmlazy_plugin", "--help")
     listed = [line.split()[0] for line in result.stdout.split("Commands:\n")[1].splitlines()]
-    assert listed[:2] == ["hello", "run"] and listed[-1] == "plugins"
+    assert listed[:3] == ["hello", "gallery", "run"] and listed[-1] == "plugins"
     assert listed.index("schedule") > listed.index("compare")
     assert "Say hello." in result.stdout
     helped = run_cli("-p", "osmlazy_plugin", "hello", "-h")

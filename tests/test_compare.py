@@ -1,7 +1,7 @@
 """``osmodel compare``: the same portable scenario on several platforms, and what differed.
 
-Each scenario under tests/data/compare/ has differences known from the
-semantics reference (SEMANTICS.md): orphans, memory isolation, forced kill,
+Each platform-difference scenario of the gallery has differences known from the
+platforms' rules (docs/unix.md, docs/windows.md): orphans, memory isolation, forced kill,
 fatal faults, Ctrl-C reach and exit code width.  The differences are checked
 against the runs' own data (the reports in the same JSON), so a comparison
 that invented or missed one fails.
@@ -23,9 +23,15 @@ from osmodel.kernel.manager import make_plugin_manager
 from osmodel.kernel.scenario import load_scenario
 from osmodel.platforms.unix.platform import COMPARE_RULES as UNIX_RULES
 from osmodel.platforms.windows.platform import COMPARE_RULES as WINDOWS_RULES
+from osmodel.plugins.gallery.catalog import SCENARIOS, entries
 from osmodel.plugins.views.compare import RULES, execute, match
 
-DATA = Path(__file__).resolve().parent / "data" / "compare"
+DATA = SCENARIOS
+
+
+def compare_entries() -> list:
+    """The gallery scenarios meant for compare: those that name no platform."""
+    return [entry for entry in entries() if entry.platform is None]
 
 
 def compare(scenario: str, *args: str) -> dict[str, Any]:
@@ -66,7 +72,7 @@ def test_orphan_is_adopted_by_init_on_unix_and_runs_on_with_no_parent_on_windows
 
 
 def test_memory_is_isolated_on_both_by_copy_on_write_on_unix_only() -> None:
-    data = compare("memory.toml")
+    data = compare("isolation.toml")
     for platform in ("unix", "windows"):
         printed = [o["text"] for o in data["runs"][platform]["output"]]
         # the child's write never reaches the parent, and the child starts from its image
@@ -113,7 +119,7 @@ def test_fatal_faults_are_signals_on_unix_and_exception_codes_on_windows() -> No
 
 
 def test_ctrl_c_reaches_the_foreground_group_on_unix_and_the_console_on_windows() -> None:
-    data = compare("ctrlc.toml")
+    data = compare("ctrl-c.toml")
     reach = found(data, "ctrl_c_reach")
     assert reach["ctrl-c at 60"]["values"] == {"unix": "fg", "windows": "helper, fg"}
     assert "foreground process group" in reach["ctrl-c at 60"]["rule"]
@@ -130,7 +136,7 @@ def test_ctrl_c_reaches_the_foreground_group_on_unix_and_the_console_on_windows(
 
 
 def test_exit_codes_are_8_bits_on_unix_and_32_bits_on_windows() -> None:
-    data = compare("width.toml")
+    data = compare("exit-width.toml")
     width = found(data, "exit_width")
     assert width["big"]["values"] == {"unix": "reads 44", "windows": "reads 300"}
     assert width["minus"]["values"] == {"unix": "reads 255", "windows": "reads 4294967295"}
@@ -155,8 +161,8 @@ def test_every_difference_names_a_rule_and_every_rule_cites_both_platforms() -> 
     for rules in (UNIX_RULES, WINDOWS_RULES):
         assert set(rules) == set(RULES)
     kinds = set()
-    for scenario in sorted(DATA.glob("*.toml")):
-        for diff in compare(scenario.name)["differences"]:
+    for entry in compare_entries():
+        for diff in compare(entry.path.name)["differences"]:
             kinds.add(diff["kind"])
             assert set(diff) == {"kind", "subject", "values", "rule", "text"}
             assert diff["rule"].startswith(RULES[diff["kind"]].title)
@@ -243,7 +249,7 @@ def test_structure_at_a_time_is_what_tree_draws_then() -> None:
 
 
 def test_stopping_to_draw_changes_nothing_in_the_run() -> None:
-    scenario = load_scenario(DATA / "ctrlc.toml")
+    scenario = load_scenario(DATA / "ctrl-c.toml")
     pm = make_plugin_manager(autoload=False)
     for platform in ("unix", "windows"):
         plain = execute(scenario, platform, pm)
@@ -258,7 +264,7 @@ def test_stopping_to_draw_changes_nothing_in_the_run() -> None:
 
 
 def test_matching_follows_programs_and_creators_not_pids() -> None:
-    scenario = load_scenario(DATA / "ctrlc.toml")
+    scenario = load_scenario(DATA / "ctrl-c.toml")
     pm = make_plugin_manager(autoload=False)
     runs = [execute(scenario, p, pm) for p in ("unix", "windows")]
     assert match(runs, scenario.programs) == ["job", "helper", "server", "fg"]
@@ -275,8 +281,8 @@ def test_same_scenario_same_bytes_under_any_hash_seed(tmp_path: Path) -> None:
                "PYTHONPATH": str(tests)}
         page = tmp_path / f"report-{seed}.html"
         printed = []
-        for args in (["compare", str(DATA / "ctrlc.toml")],
-                     ["report", str(DATA / "ctrlc.toml"), "--platforms", "unix,windows",
+        for args in (["compare", str(DATA / "ctrl-c.toml")],
+                     ["report", str(DATA / "ctrl-c.toml"), "--platforms", "unix,windows",
                       "-o", str(page)]):
             result = subprocess.run(
                 [sys.executable, "-c", "from osmodel.kernel.cli import main; main()", *args],

@@ -17,10 +17,12 @@ from osmodel.kernel.events import CORE_EVENTS, EventKind, describe
 from osmodel.kernel.manager import make_plugin_manager
 from osmodel.kernel.scenario import loads_scenario
 from osmodel.kernel.simulation import simulate
+from osmodel.plugins.gallery.catalog import entries
 
-DATA = Path(__file__).parent / "data" / "compare"
 PLATFORMS = platforms(make_plugin_manager(autoload=False))
-SCENARIOS = sorted(DATA.glob("*.toml"))
+#: Every gallery scenario on the platform it names, or on unix and windows if it names none.
+RUNS = [(platform, entry.path) for entry in entries()
+        for platform in ([entry.platform] if entry.platform else ["unix", "windows"])]
 
 
 def undocumented(platform: str, text: str) -> list[str]:
@@ -45,15 +47,15 @@ def test_every_event_of_the_demo_is_documented(platform: str) -> None:
     assert undocumented(platform, PLATFORMS[platform].demo()) == []
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda path: path.stem)
-@pytest.mark.parametrize("platform", ["unix", "windows"])
-def test_every_event_of_the_compare_scenarios_is_documented(platform: str,
+@pytest.mark.parametrize(("platform", "scenario"), RUNS,
+                         ids=[f"{platform}-{path.stem}" for platform, path in RUNS])
+def test_every_event_of_the_gallery_scenarios_is_documented(platform: str,
                                                             scenario: Path) -> None:
     assert undocumented(platform, scenario.read_text()) == []
 
 
 def test_the_scenarios_are_there() -> None:
-    assert len(SCENARIOS) >= 5 and {"unix", "windows", "bare"} <= set(PLATFORMS)
+    assert len(RUNS) >= 20 and {"unix", "windows", "bare"} <= set(PLATFORMS)
 
 
 def test_a_platform_kind_never_shadows_a_core_kind() -> None:

@@ -82,7 +82,7 @@ def test_the_seeds_cover_every_platform_and_the_docs() -> None:
     for demo in ("platforms/unix/demo.toml", "platforms/windows/demo.toml",
                  "platforms/bare/demo.toml"):
         assert demo in names
-    assert any(name.startswith("tests/data/") for name in names)
+    assert sum(name.startswith("plugins/gallery/scenarios/") for name in names) >= 16
     assert any(name.startswith("docs/") for name in names)
 
 

@@ -1,6 +1,6 @@
 """Golden tests: the text renderings of small scenarios, compared byte for byte.
 
-Each case runs one command on a scenario of tests/data/compare/ and compares
+Each case runs one command on a scenario of the gallery and compares
 its stdout with tests/golden/NAME.txt.  The renderings are plain text with
 fixed columns, independent of the terminal, so they are the same everywhere.
 
@@ -24,8 +24,10 @@ from pathlib import Path
 import pytest
 from test_cli import osmodel
 
+from osmodel.plugins.gallery.catalog import SCENARIOS
+
 TESTS = Path(__file__).resolve().parent
-DATA = TESTS / "data" / "compare"
+DATA = SCENARIOS
 GOLDEN = TESTS / "golden"
 REGENERATE = bool(os.environ.get("OSMODEL_REGEN_GOLDEN"))
 
@@ -33,19 +35,19 @@ CASES: dict[str, list[str]] = {
     "tree_unix_orphans_at_12": ["--platform", "unix", "tree", "orphans.toml", "--at", "12"],
     "tree_windows_orphans_at_12": ["--platform", "windows", "tree", "orphans.toml", "--at", "12"],
     "tree_windows_kill_at_15": ["--platform", "windows", "tree", "kill.toml", "--at", "15"],
-    "tree_unix_ctrlc_dot_at_55": ["--platform", "unix", "tree", "ctrlc.toml", "--at", "55",
+    "tree_unix_ctrlc_dot_at_55": ["--platform", "unix", "tree", "ctrl-c.toml", "--at", "55",
                                   "--format", "dot"],
-    "timeline_unix_ctrlc": ["--platform", "unix", "timeline", "ctrlc.toml", "--width", "60"],
-    "timeline_windows_ctrlc": ["--platform", "windows", "timeline", "ctrlc.toml",
+    "timeline_unix_ctrlc": ["--platform", "unix", "timeline", "ctrl-c.toml", "--width", "60"],
+    "timeline_windows_ctrlc": ["--platform", "windows", "timeline", "ctrl-c.toml",
                                "--width", "60"],
     "compare_orphans": ["compare", "orphans.toml"],
     "compare_orphans_at_16": ["compare", "orphans.toml", "--at", "16"],
-    "compare_memory": ["compare", "memory.toml"],
+    "compare_memory": ["compare", "isolation.toml"],
     "compare_kill": ["compare", "kill.toml"],
     "compare_faults": ["compare", "faults.toml"],
-    "compare_ctrlc": ["compare", "ctrlc.toml"],
-    "compare_width": ["compare", "width.toml"],
-    "compare_width_three_platforms": ["compare", "unix", "toy", "windows", "width.toml"],
+    "compare_ctrlc": ["compare", "ctrl-c.toml"],
+    "compare_width": ["compare", "exit-width.toml"],
+    "compare_width_three_platforms": ["compare", "unix", "toy", "windows", "exit-width.toml"],
 }
 
 
@@ -104,5 +106,5 @@ IN_THE_DOCS = ("timeline_unix_ctrlc", "tree_unix_orphans_at_12", "tree_windows_k
 def test_the_docs_show_the_real_output(name: str) -> None:
     docs = (TESTS.parent / "docs" / "views.md").read_text(encoding="utf-8")
     command = "$ osmodel " + " ".join(
-        f"tests/data/compare/{arg}" if arg.endswith(".toml") else arg for arg in CASES[name])
+        arg.removesuffix(".toml") for arg in CASES[name])  # gallery names stand for the files
     assert f"{command}\n{(GOLDEN / f'{name}.txt').read_text(encoding='utf-8')}```" in docs

@@ -34,7 +34,9 @@ from typing import Any
 import pytest
 from test_cli import osmodel
 
-DATA = Path(__file__).resolve().parent / "data" / "compare"
+from osmodel.plugins.gallery.catalog import SCENARIOS
+
+DATA = SCENARIOS
 CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
                                     reason="no /usr/bin/chromium (CI installs it: apt-get "
@@ -203,7 +205,7 @@ def test_several_platforms_give_the_side_by_side_view_and_differences(tmp_path: 
 
 def test_the_page_is_self_contained(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    assert report("unix", "windows", str(DATA / "ctrlc.toml"), "-o", str(out)).code == 0
+    assert report("unix", "windows", str(DATA / "ctrl-c.toml"), "-o", str(out)).code == 0
     page = out.read_text()
     assert "default-src 'none'" in page  # the browser may load nothing else
     for outside in ("<link", " src=", "@import", "@font-face", "//fonts", "https:"):
@@ -251,9 +253,10 @@ def test_bad_input_writes_nothing(tmp_path: Path) -> None:
 
 def test_default_platform_is_the_root_one_then_the_scenarios(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    result = osmodel("--platform", "windows", "report", str(DATA / "width.toml"), "-o", str(out))
+    result = osmodel("--platform", "windows", "report", str(DATA / "exit-width.toml"),
+                     "-o", str(out))
     assert result.code == 0 and result.stdout.endswith("(windows)\n")
-    assert osmodel("report", str(DATA / "width.toml"), "-o", str(out)).stdout.endswith(
+    assert osmodel("report", str(DATA / "exit-width.toml"), "-o", str(out)).stdout.endswith(
         "(unix, windows)\n")
 
 
@@ -262,8 +265,8 @@ def test_default_platform_is_the_root_one_then_the_scenarios(tmp_path: Path) -> 
 
 @needs_chromium
 @pytest.mark.parametrize(("platforms", "scenario"), [
-    (("unix", "toy", "windows"), "width.toml"),  # toy: a platform from outside the package
-    (("unix", "windows"), "ctrlc.toml"),
+    (("unix", "toy", "windows"), "exit-width.toml"),  # toy: a platform from outside the package
+    (("unix", "windows"), "ctrl-c.toml"),
 ])
 def test_the_report_loads_without_console_errors_and_shows_every_process(
         tmp_path: Path, platforms: tuple[str, ...], scenario: str) -> None:

@@ -91,6 +91,10 @@ def test_every_subpackage_is_in_the_wheel(wheel: zipfile.ZipFile) -> None:
     assert source_packages() <= packaged
     assert not any(n.split("/")[0] in FOLDERS for n in names), "a top-level name leaked"
     assert any(n.endswith("platforms/unix/demo.toml") for n in names)
+    from osmodel.plugins.gallery.catalog import names as gallery
+
+    for scenario in gallery():  # the gallery's files are data, not a package
+        assert f"osmodel/plugins/gallery/scenarios/{scenario}.toml" in names
 
 
 def test_the_wheel_declares_the_entry_points(wheel: zipfile.ZipFile) -> None:

@@ -4,7 +4,6 @@ per-process data, the interrupt hook's answer, and the compare view's own hook."
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +21,7 @@ from osmodel.platforms.unix.proc import unix
 from osmodel.platforms.windows.platform import WindowsPlatform
 from osmodel.platforms.windows.proc import system as windows_system
 from osmodel.platforms.windows.proc import win
+from osmodel.plugins.gallery.catalog import SCENARIOS
 from osmodel.plugins.views.compare import (
     RunFailed,
     default_platforms,
@@ -30,8 +30,8 @@ from osmodel.plugins.views.compare import (
     match,
 )
 
-DATA = Path(__file__).resolve().parent / "data" / "compare"
-CTRLC = load_scenario(DATA / "ctrlc.toml")
+DATA = SCENARIOS
+CTRLC = load_scenario(DATA / "ctrl-c.toml")
 
 
 def manager(*plugins: object) -> PluginManager:

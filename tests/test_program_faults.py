@@ -422,3 +422,27 @@ def load_scenario_text(tmp_path: Path, platform: str, processes: int) -> Any:
     path = tmp_path / f"limit{processes}.toml"
     path.write_text(scenario_text(platform, {"main": "nop"}, extra=extra))
     return load_scenario(path)
+
+
+# --- negative numbers of ticks -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("line", "column", "message"), [
+    ("cpu -5", 5, "cpu takes a number of ticks, not -5"),
+    ("sleep -1", 7, "sleep takes a number of ticks, not -1"),
+    ('io -3, "disk"', 4, "io takes a number of ticks, not -3"),
+])
+def test_a_negative_number_of_ticks_is_refused_where_it_is_written(
+        tmp_path: Path, line: str, column: int, message: str) -> None:
+    result = cli_run(tmp_path, scenario_text("bare", {"main": line}))
+    assert result.code == 2, result.stdout
+    assert result.stderr == f"osmodel: error: {tmp_path / 's.toml'}:{LINE}:{column}: " \
+                            f"{message} (expected 0 or more)\n"
+
+
+def test_ticks_from_a_register_and_zero_still_run(tmp_path: Path) -> None:
+    code = "cpu 0\nmov -4 -> r1\ncpu r1\nsleep r1\nio r1\nexit 0"
+    result = cli_run(tmp_path, scenario_text("bare", {"main": code}), "--format", "json")
+    (main,) = processes(result, "main")
+    # mov, cpu 0 and cpu -4 (as 0), then a tick of sleep and io as documented
+    assert main["exit"]["kind"] == "normal" and main["times"]["blocked"] == 2

@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 
 
 def install(kernel: Kernel, proc: Process, data: WinProc, tid: int) -> None:
-    """Give a new process its process and thread objects (no handle yet)."""
+    """Give a new process its process and thread objects (no handle yet), and name it the
+    owner of its handle table."""
+    proc.resources.owner = proc.pid
     data.obj = ProcessObject(proc=proc, on_zero=lambda _: maybe_release(kernel, proc))
     data.thread = ThreadObject(proc=proc, tid=tid, on_zero=lambda _: maybe_release(kernel, proc))
 
@@ -97,7 +99,7 @@ def on_exit(kernel: Kernel, proc: Process) -> State | None:
     if held:
         if kernel.sinks:
             trace(kernel, "signaled", proc.pid, exit_code=data.exit_code,
-                  kept_by_handles=held_by(kernel, proc))
+                  kept_by_handles=held_by(proc))
         return TERMINATED
     return None
 
@@ -111,28 +113,11 @@ def maybe_release_thread_id(kernel: Kernel, proc: Process) -> None:
             system(kernel).ids.free(thread.tid)
 
 
-#: Every open handle by the identity of its object: (rank, ``pid:handle``) pairs, ranked
-#: by holder pid, then handle table order.
-HandleIndex = dict[int, list[tuple[int, str]]]
-
-
-def handle_index(kernel: Kernel) -> HandleIndex:
-    """One pass over every handle table, so a list of all processes is not quadratic."""
-    index: HandleIndex = {}
-    rank = 0
-    for pid in sorted(kernel.processes):
-        for value, slot in kernel.processes[pid].resources:
-            index.setdefault(id(slot.obj), []).append((rank, f"{pid}:{value}"))
-            rank += 1
-    return index
-
-
-def held_by(kernel: Kernel, proc: Process, index: HandleIndex | None = None) -> list[str]:
+def held_by(proc: Process) -> list[str]:
     """Who holds handles to ``proc`` or its thread: ``pid:handle`` entries, by holder pid."""
     data = win(proc)
-    index = handle_index(kernel) if index is None else index
-    entries = [*index.get(id(data.obj), ()), *index.get(id(data.thread), ())]
-    return [text for _, text in sorted(entries)]
+    return [f"{pid}:{value}"
+            for pid, value in sorted([*data.obj.holders(), *data.thread.holders()])]
 
 
 # --- waiting --------------------------------------------------------------------------

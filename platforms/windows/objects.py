@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define, field
 
 if TYPE_CHECKING:
+    from osmodel.kernel.files import ResourceTable
     from osmodel.kernel.kernel import Timer
     from osmodel.kernel.memory import MemoryObject
     from osmodel.kernel.process import Process
@@ -49,6 +50,14 @@ class KernelObject:
     refs: int = 0
     on_zero: Callable[[Any], None] | None = None
     waiters: list[Waiter] = field(factory=list)
+    #: The open handles to it, as (handle table, handle value), kept by ResourceTable, so
+    #: who holds it is known without a pass over every process's table.
+    held: dict[tuple[ResourceTable, int], None] = field(factory=dict)
+
+    def holders(self) -> list[tuple[int, int]]:
+        """(holder pid, handle value) of every open handle to it."""
+        return [(table.owner if table.owner is not None else -1, value)
+                for table, value in self.held]
 
     def close(self) -> None:
         """One handle closed (called by ResourceTable.close)."""

@@ -14,7 +14,7 @@ from osmodel.kernel.render import table
 
 from .constants import STILL_ACTIVE, exception_text, rights_text
 from .handles import handle_list
-from .lifetime import handle_index, held_by
+from .lifetime import held_by
 from .objects import describe, kind_of
 from .proc import creator_status, win
 
@@ -68,9 +68,8 @@ def process_info(kernel: Kernel, proc: Process) -> dict[str, Any]:
 
 
 def process_rows(kernel: Kernel, procs: list[Process]) -> list[str]:
-    index = handle_index(kernel)
     rows = [[p.pid, p.name, p.state.name, creator_text(kernel, p), code_text(win(p).exit_code),
-             ", ".join(held_by(kernel, p, index)) or "-"] for p in procs]
+             ", ".join(held_by(p)) or "-"] for p in procs]
     return table(["PID", "NAME", "STATE", "CREATOR (only recorded)", "EXIT CODE",
                   "HANDLES TO IT (pid:handle)"], rows)
 

@@ -1,1 +1,1 @@
-"""``osmodel ostep NAME FLAGS...``: the OSTEP homework simulators' questions and answers, run on osmodel."""
+"""``osmodel ostep NAME FLAGS...``: the OSTEP homework simulators, answered by osmodel."""

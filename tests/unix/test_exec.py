@@ -1,4 +1,4 @@
-"""execve(2): SEMANTICS.md, UNIX, **exec**."""
+"""execve(2): docs/unix.md, **exec**."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""fork(2): SEMANTICS.md, UNIX, **fork**."""
+"""fork(2): docs/unix.md, **fork**."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def test_registers_and_position_are_copied(unix):
 
 
 def test_descriptors_share_the_open_file_description(unix):
-    # SEMANTICS: parent at 2, child reads 3, parent is now at 5
+    # docs/unix.md, fork: parent at 2, child reads 3, parent is now at 5
     run = unix({"main": """
         open "f", "w" -> r9
         write r9, 10

@@ -1,4 +1,4 @@
-"""Process groups, sessions, the terminal: SEMANTICS.md, UNIX, **Process groups, sessions,
+"""Process groups, sessions, the terminal: docs/unix.md, **Process groups, sessions,
 terminal**."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Orphans and zombies: SEMANTICS.md, UNIX, **exit, wait, SIGCHLD, orphans** (orphans)."""
+"""Orphans and zombies: docs/unix.md, **exit, wait, SIGCHLD, orphans** (orphans)."""
 
 from __future__ import annotations
 

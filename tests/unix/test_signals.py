@@ -1,4 +1,4 @@
-"""signal(7), sigaction(2): SEMANTICS.md, UNIX, **Signals**."""
+"""signal(7), sigaction(2): docs/unix.md, **Signals**."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""_exit(2), wait(2), SIGCHLD: SEMANTICS.md, UNIX, **exit, wait, SIGCHLD, orphans** (first part)."""
+"""_exit(2), wait(2), SIGCHLD: docs/unix.md, **exit, wait, SIGCHLD, orphans** (first part)."""
 
 from __future__ import annotations
 

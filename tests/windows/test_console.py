@@ -1,4 +1,4 @@
-"""Console control: SEMANTICS.md, Windows, **Console control**."""
+"""Console control: docs/windows.md, **Console control**."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CreateProcess: SEMANTICS.md, Windows, **CreateProcess**."""
+"""CreateProcess: docs/windows.md, **CreateProcess**."""
 
 from __future__ import annotations
 

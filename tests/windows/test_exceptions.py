@@ -1,4 +1,4 @@
-"""Structured exception handling: SEMANTICS.md, Windows, **Faults**."""
+"""Structured exception handling: docs/windows.md, **Faults**."""
 
 from __future__ import annotations
 

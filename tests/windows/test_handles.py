@@ -1,4 +1,4 @@
-"""Handles and rights: SEMANTICS.md, Windows, **No hierarchy, control by handle**."""
+"""Handles and rights: docs/windows.md, **No hierarchy, control by handle**."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Job objects: SEMANTICS.md, Windows, **Job objects**."""
+"""Job objects: docs/windows.md, **Job objects**."""
 
 from __future__ import annotations
 

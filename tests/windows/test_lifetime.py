@@ -1,4 +1,4 @@
-"""Lifetime, exit codes and waiting: SEMANTICS.md, Windows, **Lifetime and exit** and
+"""Lifetime, exit codes and waiting: docs/windows.md, **Lifetime and exit** and
 **No hierarchy, control by handle**."""
 
 from __future__ import annotations

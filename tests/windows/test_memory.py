@@ -1,4 +1,4 @@
-"""Address spaces and file mappings: SEMANTICS.md, Windows, **States and memory**."""
+"""Address spaces and file mappings: docs/windows.md, **States and memory**."""
 
 from __future__ import annotations
 

@@ -163,12 +163,16 @@ def test_tasklist_prints_the_users_processes(win):
     assert not any(line.split()[0] == explorer for line in out[1:])  # no boot process
 
 
-def test_tasklist_reads_each_handle_table_once(win, monkeypatch):
-    # a list of n processes with the handles to each must not scan all tables per row
+def test_who_holds_a_handle_is_known_without_reading_any_handle_table(win, monkeypatch):
+    # a list of n processes with the handles to each, and every exit's trace of who keeps
+    # the record, must not scan all tables (a chain of 4096 processes was quadratic)
     from osmodel.kernel.files import ResourceTable
     from osmodel.platforms.windows import report
+    from osmodel.platforms.windows.lifetime import held_by
 
-    run = win({"main": "spawn child -> r1\n spawn child -> r2\n spawn child -> r3\n sleep 100",
+    run = win({"main": "spawn child -> r1\n spawn child -> r2\n spawn child -> r3\n"
+                       " DuplicateHandle -1, r1, -1, 0, DUPLICATE_SAME_ACCESS -> r4\n"
+                       " CloseHandle r2\n sleep 100",
                "child": "sleep 200"}, until=60)
     reads = []
     original = ResourceTable.__iter__
@@ -176,10 +180,18 @@ def test_tasklist_reads_each_handle_table_once(win, monkeypatch):
                         lambda self: reads.append(self) or original(self))
     lines = report.tasklist(run.kernel)
     assert len(lines) == 1 + 4  # the header, main and its three children
-    assert len(reads) == len(run.kernel.processes)
+    assert reads == []
     main = run.proc("main")
-    child = run.proc("child")
-    assert f"{main.pid}:" in next(line for line in lines if line.split()[0] == str(child.pid))
+    first, second, third = sorted(run.procs("child"), key=lambda p: p.pid)
+    handles = {value: slot.obj for value, slot in original(main.resources)}
+    to_first = sorted(v for v, obj in handles.items() if obj is run.data(first).obj)
+    assert len(to_first) == 2  # the handle CreateProcess gave, and its duplicate
+    assert held_by(first) == [f"{main.pid}:{v}" for v in to_first]
+    assert held_by(second) == []  # closed
+    assert held_by(third) == [f"{main.pid}:{v}" for v, obj in handles.items()
+                              if obj is run.data(third).obj]
+    row = next(line for line in lines if line.split()[0] == str(first.pid))
+    assert row.endswith(", ".join(held_by(first)))
 
 
 def test_a_unix_call_names_its_windows_equivalent(win):
