@@ -49,6 +49,7 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("commands", "osmodel.plugins.commands"),
     ("views", "osmodel.plugins.views"),
     ("schedule", "osmodel.plugins.schedule"),
+    ("ostep", "osmodel.plugins.ostep"),
     ("gallery", "osmodel.plugins.gallery"),
     ("quiz", "osmodel.plugins.quiz"),
 )

@@ -13,8 +13,20 @@ appeared), each set in ready order.  A pick costs O(log n): the tickets sit
 in a Fenwick tree.
 
 Options: ``quantum`` (ticks, default 1; 0 runs the winner until it blocks or
-ends) and ``queues`` (``"shared"`` or ``"per-cpu"``, see
-`osmodel.plugins.schedulers.policy`).
+ends), ``queues`` (``"shared"`` or ``"per-cpu"``, see
+`osmodel.plugins.schedulers.policy`), ``draw`` and ``skip``.
+
+``draw = "ostep"`` draws as OSTEP's ``lottery.py`` does, so that ``osmodel
+ostep lottery`` gives that homework's winners for its seed: ``r =
+int(random() * 1000001)``, the winning ticket ``r % total``, and the
+processes laid out in the order they first became ready (each keeps its
+seat when it leaves and comes back, as the homework's job list keeps its
+order), not in ready order.  Seats are never compacted, so this layout
+holds a slot per process the run ever admitted.  ``skip`` (default 0,
+at most 10,000,000) discards that many ``random()`` draws before the first pick: the homework
+draws its jobs from the same generator first.  The default ``draw =
+"uniform"`` is the ``randrange`` draw above, so runs without the option keep
+their winners.
 """
 
 from __future__ import annotations
@@ -31,22 +43,33 @@ from osmodel.kernel.scheduler import SchedulerFactory
 from .policy import Job, Policy
 from .queues import check_affinity
 
+#: The ways of drawing a winner (option ``draw``).
+DRAWS = ("uniform", "ostep")
+#: ``draw = "ostep"``: a draw is ``int(random() * OSTEP_SPAN)`` taken modulo the total.
+OSTEP_SPAN = 1_000_001
+#: The most draws ``skip`` may discard (each costs a call of the generator at boot).
+MAX_SKIP = 10_000_000
+
 
 class LotteryJob(Job):
-    __slots__ = ("pool", "slot")
+    __slots__ = ("pool", "seat", "slot")
 
     def __init__(self) -> None:
         super().__init__()
         self.pool: TicketPool | None = None
         self.slot = 0
+        #: ``draw = "ostep"``: the pool and slot the process first sat in, kept for life.
+        self.seat: tuple[TicketPool, int] | None = None
 
 
 class TicketPool:
     """Processes in ready order with their tickets, in a Fenwick tree (slots from 1)."""
 
-    __slots__ = ("live", "procs", "total", "tree", "weights")
+    __slots__ = ("fixed", "live", "procs", "total", "tree", "weights")
 
-    def __init__(self) -> None:
+    def __init__(self, fixed: bool = False) -> None:
+        #: Slots are seats kept for life (``draw = "ostep"``): never compacted.
+        self.fixed = fixed
         self.tree = [0]
         self.procs: list[Process | None] = [None]
         self.weights = [0]
@@ -71,20 +94,30 @@ class TicketPool:
         self.live += 1
         return slot
 
-    def drop(self, slot: int) -> Process:
-        process = self.procs[slot]
-        assert process is not None
-        delta = -self.weights[slot]
-        self.procs[slot] = None
-        self.weights[slot] = 0
+    def put(self, slot: int, process: Process, tickets: int) -> None:
+        """Seat ``process`` again in its empty ``slot`` (a fixed pool)."""
+        assert self.procs[slot] is None
+        self.procs[slot] = process
+        self._change(slot, tickets)
+        self.live += 1
+
+    def _change(self, slot: int, delta: int) -> None:
+        """Add ``delta`` tickets to ``slot``: its weight, the tree above it and the total."""
+        self.weights[slot] += delta
         tree = self.tree
         i = slot
         while i < len(tree):
             tree[i] += delta
             i += i & -i
         self.total += delta
+
+    def drop(self, slot: int) -> Process:
+        process = self.procs[slot]
+        assert process is not None
+        self.procs[slot] = None
+        self._change(slot, -self.weights[slot])
         self.live -= 1
-        if len(tree) > 2 * self.live + 64:
+        if not self.fixed and len(self.tree) > 2 * self.live + 64:
             self._compact()
         return process
 
@@ -122,12 +155,13 @@ class TicketPool:
 class TicketQueue:
     """The ready processes' tickets, a pool per affinity set."""
 
-    __slots__ = ("count", "cpus", "index", "pools", "random")
+    __slots__ = ("count", "cpus", "index", "ostep", "pools", "random")
 
-    def __init__(self, index: int, cpus: int, kernel: Kernel) -> None:
+    def __init__(self, index: int, cpus: int, kernel: Kernel, ostep: bool = False) -> None:
         self.index = index
         self.cpus = cpus
         self.random = kernel.random
+        self.ostep = ostep
         self.count = 0
         self.pools: dict[frozenset[int] | None, TicketPool] = {}
 
@@ -136,10 +170,24 @@ class TicketQueue:
         pool = self.pools.get(affinity)
         if pool is None:
             check_affinity(process, self.cpus)
-            pool = self.pools[affinity] = TicketPool()
+            pool = self.pools[affinity] = TicketPool(fixed=self.ostep)
         job.pool = pool
-        job.slot = pool.add(process, max(1, process.tickets))
+        tickets = max(1, process.tickets)
+        seat = job.seat
+        if seat is not None and seat[0] is pool:
+            pool.put(seat[1], process, tickets)
+            job.slot = seat[1]
+        else:
+            job.slot = pool.add(process, tickets)
+            if self.ostep:
+                job.seat = (pool, job.slot)
         self.count += 1
+
+    def draw(self, total: int) -> int:
+        """The winning ticket, from 0 to ``total`` - 1."""
+        if self.ostep:
+            return int(self.random.random() * OSTEP_SPAN) % total
+        return self.random.randrange(total)
 
     def pop(self, cpu: int) -> Process | None:
         pools = [pool for affinity, pool in self.pools.items()
@@ -147,7 +195,7 @@ class TicketQueue:
         total = sum(pool.total for pool in pools)
         if not total:
             return None
-        ticket = self.random.randrange(total)
+        ticket = self.draw(total)
         for pool in pools:
             if ticket < pool.total:
                 process = pool.drop(pool.find(ticket))
@@ -169,13 +217,17 @@ class TicketQueue:
 
 class Lottery(Policy):
     name = "lottery"
-    options: Mapping[str, Any] = {"quantum": 1, "queues": "shared"}
+    options: Mapping[str, Any] = {"quantum": 1, "queues": "shared", "draw": "uniform",
+                                  "skip": 0}
     job_class = LotteryJob
 
     def __init__(self, kernel: Kernel, options: Mapping[str, Any]) -> None:
         super().__init__(kernel, options)
         self.quantum: int | None = self.read.integer("quantum", 0) or None
-        self.make_queues(lambda index, cpus: TicketQueue(index, cpus, kernel))
+        ostep = self.read.choice("draw", DRAWS) == "ostep"
+        for _ in range(self.read.integer("skip", 0, MAX_SKIP)):
+            kernel.random.random()
+        self.make_queues(lambda index, cpus: TicketQueue(index, cpus, kernel, ostep))
 
     def enqueue(self, process: Process, job: LotteryJob, queue: TicketQueue, reason: str) -> None:
         queue.push(process, job)
