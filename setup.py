@@ -16,8 +16,10 @@ from setuptools import find_packages, setup
 
 FOLDERS = ("kernel", "platforms", "plugins", "testing")
 
-packages = []
-package_dir = {}
+#: The ``osmodel`` folder holds only ``__main__`` (``python -m osmodel``); having no
+#: ``__init__``, ``osmodel`` stays a namespace package.
+packages = ["osmodel"]
+package_dir = {"osmodel": "osmodel"}
 for folder in FOLDERS:
     packages.append(f"osmodel.{folder}")
     package_dir[f"osmodel.{folder}"] = folder

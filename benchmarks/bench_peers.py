@@ -13,7 +13,7 @@ What it measures, for each workload (``--only`` picks some):
   already is one);
 - ``mlfq``: 10,000 CPU-bound jobs (``mlfq.py -j 10000 -m 100 -M 0 -c``: three
   queues, quantum 10, an allotment of one quantum, no boost) against
-  ``--policy mlfq -o levels=3 -o quantum=10 -o allotment=10 -o boost=0``
+  ``--policy mlfq -O levels=3 -O quantum=10 -O allotment=10 -O boost=0``
   (osmodel's allotment is in ticks, the peer's ``-a`` in quanta);
 - ``lottery``: 1,000 jobs with tickets (``lottery.py -j 1000 -c``) against
   ``--policy lottery --quantum 1 --jobs ... --tickets ...``;
@@ -568,11 +568,11 @@ def plans(peers: Path | None, scale: float, launcher: Launcher) -> list[Plan]:
     result += [
         Plan("mlfq", f"MLFQ, {mlfq_count:,} CPU-bound jobs ({sum(mlfq_lengths):,} ticks)",
              "mlfq.py", [*mlfq_flags, "-c"],
-             ["schedule", "--policy", "mlfq", "-o", "levels=3", "-o", "quantum=10",
-              "-o", "allotment=10", "-o", "boost=0", "--jobs", joined(mlfq_lengths),
+             ["schedule", "--policy", "mlfq", "-O", "levels=3", "-O", "quantum=10",
+              "-O", "allotment=10", "-O", "boost=0", "--jobs", joined(mlfq_lengths),
               "--format", "json"],
              jobs_shown("mlfq", mlfq_count,
-                        " -o levels=3 -o quantum=10 -o allotment=10 -o boost=0"),
+                        " -O levels=3 -O quantum=10 -O allotment=10 -O boost=0"),
              mlfq_check, note="peer defaults -n 3 -q 10 -a 1 -B 0; -a counts quanta, "
              "osmodel's allotment ticks"),
         Plan("lottery", f"lottery, {lottery_count:,} jobs "

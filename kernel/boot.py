@@ -15,7 +15,7 @@ import pluggy
 
 from .errors import ConfigError, PluginError
 from .events import TraceSink
-from .hookcalls import call, collect
+from .hookcalls import call, collect, resolved
 from .isa import CORE_OPS
 from .kernel import Kernel
 from .link import Linker, OpSpec
@@ -43,17 +43,30 @@ def _registry(pm: PluginManager, hook: str, what: str) -> dict[str, tuple[T, str
     return found
 
 
-def platforms(pm: PluginManager) -> dict[str, type[Platform]]:
-    """Installed platforms by name."""
+def platforms(pm: PluginManager, *only: str) -> dict[str, type[Platform]]:
+    """Installed platforms by name (or those of ``only`` that are installed), each imported;
+    `platform_names` gives the names without importing any."""
     found: dict[str, tuple[type[Platform], str]] = _registry(pm, "osmodel_platforms", "platform")
-    return {name: cls for name, (cls, _) in found.items()}
+    return {name: resolved(pm, "osmodel_platforms", owner, name, cls)
+            for name, (cls, owner) in found.items() if not only or name in only}
 
 
 def schedulers(pm: PluginManager) -> dict[str, SchedulerFactory]:
-    """Installed scheduling policies by name."""
+    """Installed scheduling policies by name, each imported."""
     found: dict[str, tuple[SchedulerFactory, str]] = _registry(pm, "osmodel_schedulers",
                                                                "scheduler")
-    return {name: factory for name, (factory, _) in found.items()}
+    return {name: resolved(pm, "osmodel_schedulers", owner, name, factory)
+            for name, (factory, owner) in found.items()}
+
+
+def platform_names(pm: PluginManager) -> list[str]:
+    """The installed platforms' names, sorted, without importing any of them."""
+    return sorted(_registry(pm, "osmodel_platforms", "platform"))
+
+
+def scheduler_names(pm: PluginManager) -> list[str]:
+    """The installed policies' names, sorted, without importing any of them."""
+    return sorted(_registry(pm, "osmodel_schedulers", "scheduler"))
 
 
 class UnknownChoice(ConfigError):
@@ -92,6 +105,7 @@ def boot(
     offered: dict[str, tuple[type[Platform], str]] = _registry(pm, "osmodel_platforms",
                                                                "platform")
     cls, owner = _choose("platform", platform, offered)
+    cls = resolved(pm, "osmodel_platforms", owner, platform, cls)
     kernel.platform = cls(kernel)
     try:
         _register_platform(pm, kernel.platform, platform, owner)
@@ -121,7 +135,10 @@ def _register_platform(pm: PluginManager, instance: Platform, name: str, owner: 
 
 def _configure(kernel: Kernel, machine: Machine, platform: str, pm: PluginManager,
                sinks: Sequence[TraceSink], before_boot: Callable[[Kernel], None] | None) -> None:
-    factory = _choose("scheduler", machine.scheduler, schedulers(pm))
+    offered: dict[str, tuple[SchedulerFactory, str]] = _registry(pm, "osmodel_schedulers",
+                                                                 "scheduler")
+    factory, owner = _choose("scheduler", machine.scheduler, offered)
+    factory = resolved(pm, "osmodel_schedulers", owner, machine.scheduler, factory)
     kernel.scheduler = factory(kernel, machine.scheduler_options)
     kernel._preemptive = bool(getattr(kernel.scheduler, "preemptive", False))
     ops: dict[str, OpSpec] = {spec.name: spec for spec in CORE_OPS}

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from .errors import PluginError
+from .manager import is_target
 
 if TYPE_CHECKING:
     from pluggy import HookImpl
@@ -129,7 +130,14 @@ def _sequence(entry: Callable[[Any], bool], what: str) -> Problem:
 
 
 def _platform_class(item: Any) -> bool:
-    return isinstance(item, type) and issubclass(item, _kernel_class(".platform", "Platform"))
+    """A Platform subclass, or where one lives ("pkg.mod:Class", checked when imported)."""
+    return is_target(item) or (isinstance(item, type)
+                                and issubclass(item, _kernel_class(".platform", "Platform")))
+
+
+def _factory(item: Any) -> bool:
+    """A scheduler factory, or where one lives ("pkg.mod:Class", checked when imported)."""
+    return is_target(item) or callable(item)
 
 
 def _sink(item: Any) -> bool:
@@ -176,7 +184,7 @@ EXPECTED: dict[str, Expect] = {
     "osmodel_platforms": Expect("a mapping of names to Platform subclasses",
                                 _mapping(_platform_class, "a Platform subclass")),
     "osmodel_schedulers": Expect("a mapping of names to scheduler factories",
-                                 _mapping(callable, "a scheduler factory (a callable)")),
+                                 _mapping(_factory, "a scheduler factory (a callable)")),
     "osmodel_syscalls": Expect("a mapping of instruction names to OpSpecs, or None",
                                _mapping(_instance_of(".link", "OpSpec"), "an OpSpec")),
     "osmodel_trace_sinks": Expect(
@@ -226,6 +234,22 @@ def _checked(pm: PluginManager, hook: str, plugins: Sequence[str], value: Any,
     if problem is not None:
         raise _refuse(pm, hook, plugins, problem, kwargs)
     return value
+
+
+def resolved(pm: PluginManager, hook: str, plugin: str, name: str, value: Any) -> Any:
+    """An offered object itself: a ``"pkg.mod:Name"`` reference (`is_target`) imported now
+    and checked as the hook's answer would be; a failure names the plugin that offered it."""
+    if not is_target(value):
+        return value
+    from .manager import import_target
+
+    try:
+        obj = import_target(value)
+    except Exception as error:
+        raise PluginError(pm.label(plugin), f"{name!r}: cannot import {value}: "
+                          f"{type(error).__name__}: {error}", hook=hook) from error
+    _checked(pm, hook, [plugin], {name: obj}, {})
+    return obj
 
 
 def _wrapped(impls: Sequence[HookImpl]) -> bool:

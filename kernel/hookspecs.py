@@ -67,9 +67,14 @@ def osmodel_addhooks(pluginmanager: pluggy.PluginManager) -> None:
 def osmodel_platforms() -> Mapping[str, type[Platform]]:
     """Offer platforms.
 
+    A platform may be named by where it lives, ``"package.module:Class"``,
+    so that registering the plugin imports nothing of it: osmodel imports
+    the class when a run uses that platform (or a command asks for every
+    class), and checks it then.
+
     :return: a mapping from the name users pass to ``--platform`` to a
-        `Platform` subclass.  Two plugins offering one name is an error that
-        names both.
+        `Platform` subclass or such a reference to one.  Two plugins
+        offering one name is an error that names both.
     """
     raise NotImplementedError
 
@@ -78,10 +83,13 @@ def osmodel_platforms() -> Mapping[str, type[Platform]]:
 def osmodel_schedulers() -> Mapping[str, SchedulerFactory]:
     """Offer scheduling policies.
 
+    A factory may be named by where it lives, ``"package.module:Class"``,
+    imported when a run uses that policy.
+
     :return: a mapping from the name a scenario or ``--scheduler`` uses to a
         factory ``factory(kernel, options) -> Scheduler`` (see
-        kernel/scheduler.py).  Called once per run; the scheduler it makes is
-        then called directly.
+        kernel/scheduler.py) or such a reference to one.  Called once per
+        run; the scheduler it makes is then called directly.
     """
     raise NotImplementedError
 
@@ -112,8 +120,13 @@ def osmodel_trace_sinks(kernel: Kernel) -> Sequence[TraceSink] | None:
 def osmodel_commands(app: typer.Typer) -> None:
     """Add commands to the ``osmodel`` command line.
 
-    :param app: the typer application; register commands on it with
-        ``app.command()``.
+    A command added with ``app.lazy_command(NAME, "package.module:function")``
+    is imported only when it runs or a listing of the commands (``--help``,
+    shell completion) needs it; ``app.command()`` adds one at once.
+
+    :param app: the typer application, with one method more than typer's:
+        declare commands on it with ``app.lazy_command()``, or register them
+        with ``app.command()``.
     :return: nothing.
     """
 

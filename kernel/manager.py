@@ -5,9 +5,10 @@ entry points of the ``osmodel`` group and the ``-p MODULE`` option, so a
 third-party plugin meets exactly what the built-ins meet.
 
 Every command loads every plugin, so a plugin module should be cheap to
-import: what its hooks need only when they run (a platform's system calls, a
-command's engine) is imported then, inside the function or through
-`LazyModule`.
+import: what its hooks offer is named by where it lives (``"pkg.mod:Name"``,
+see `import_target`) and imported when a run or a command uses it, and what
+its hooks need only when they run is imported then, inside the function or
+through `LazyModule`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import os
+import re
 import reprlib
 import sys
 import traceback
@@ -45,7 +47,7 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("stride", "osmodel.plugins.schedulers.stride"),
     ("cfs", "osmodel.plugins.schedulers.cfs"),
     ("commands", "osmodel.plugins.commands"),
-    ("views", "osmodel.plugins.views.commands"),
+    ("views", "osmodel.plugins.views"),
     ("schedule", "osmodel.plugins.schedule"),
     ("ostep", "osmodel.plugins.ostep"),
     ("gallery", "osmodel.plugins.gallery"),
@@ -117,6 +119,36 @@ class LazyModule:
     def __repr__(self) -> str:
         state = "imported" if self._module is not None else "not imported yet"
         return f"<lazy module {self._name!r} ({state})>"
+
+
+#: A reference to an object by where it lives: ``package.module:attribute`` (the attribute
+#: may be dotted, ``module:Class.factory``), as entry points name theirs.
+_TARGET = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+
+
+def is_target(value: object) -> bool:
+    """Whether ``value`` is a ``"package.module:attribute"`` reference (see `import_target`)."""
+    return isinstance(value, str) and _TARGET.fullmatch(value) is not None
+
+
+def import_target(target: str) -> Any:
+    """The object that ``"package.module:attribute"`` names, importing its module now.
+
+    How a plugin offers a platform class, a scheduler factory or a command
+    without importing it when the plugin is registered: the reference is a
+    string, and the import happens when a run or a command uses it.  Errors
+    are the import's own (ImportError, AttributeError), or ValueError for a
+    string that is not such a reference.
+    """
+    if not is_target(target):
+        raise ValueError(f"{target[:80]!r} is not a reference of the form "
+                         "package.module:attribute")
+    module_name, _, path = target.partition(":")
+    __import__(module_name)  # the import statement's: -X importtime sees it
+    obj: Any = sys.modules[module_name]
+    for attr in path.split("."):
+        obj = getattr(obj, attr)
+    return obj
 
 
 def may_declare_entry_points(group: str, path: Sequence[str] | None = None) -> bool:
@@ -271,22 +303,34 @@ class PluginManager(pluggy.PluginManager):
                 return name
         return None
 
-    def blame(self, error: BaseException) -> tuple[str, str] | None:
-        """The plugin (and function) in which ``error`` was raised, innermost first."""
-        tb: TracebackType | None = error.__traceback__
-        frames = list(traceback.walk_tb(tb))
+    def _owners(self) -> Callable[[str], str | None]:
+        """Which plugin a module belongs to: the plugin that is that module, or the innermost
+        package plugin holding it (a package plugin owns its submodules too)."""
         owners: dict[str, str] = {}
-        packages: list[tuple[str, str]] = []  # a package plugin owns its submodules too
+        packages: list[tuple[str, str]] = []
         for name, plugin in self.list_name_plugin():
             owner = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
             owners.setdefault(owner, name)
             if isinstance(plugin, ModuleType) and hasattr(plugin, "__path__"):
                 packages.append((owner + ".", name))
         packages.sort(key=lambda item: -len(item[0]))  # the innermost package wins
-        for frame, _ in reversed(frames):
-            module = frame.f_globals.get("__name__", "")
-            plugin_name = owners.get(module) or next(
+
+        def owner_of(module: str) -> str | None:
+            return owners.get(module) or next(
                 (name for prefix, name in packages if module.startswith(prefix)), None)
+
+        return owner_of
+
+    def owner(self, module: str) -> str | None:
+        """The name of the plugin ``module`` belongs to (see `_owners`), or None."""
+        return self._owners()(module)
+
+    def blame(self, error: BaseException) -> tuple[str, str] | None:
+        """The plugin (and function) in which ``error`` was raised, innermost first."""
+        tb: TracebackType | None = error.__traceback__
+        owner_of = self._owners()
+        for frame, _ in reversed(list(traceback.walk_tb(tb))):
+            plugin_name = owner_of(frame.f_globals.get("__name__", ""))
             if plugin_name is not None:
                 return self.label(plugin_name), frame.f_code.co_name
         return None

@@ -1,6 +1,11 @@
-"""The core commands: run a scenario, run a platform's demo, list plugins.
+"""The core commands: run a scenario, run a platform's demo, list plugins; and the helpers
+every command that runs a scenario shares (``perform``, ``load``, ``check_or_fail`` ...).
 
-Registered through ``osmodel_commands`` like any third-party command.
+Registered through ``osmodel_commands`` like any third-party command, by
+name (``app.lazy_command``).  Every command imports this module (for
+``Format`` and the output helpers), so what only running a scenario needs
+(the simulation, the report, the output writer) is imported inside the
+functions that use it.
 """
 
 from __future__ import annotations
@@ -11,19 +16,21 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from osmodel.kernel import hookimpl
 from osmodel.kernel.cli import AppState, fail, platform_option, time_option
 from osmodel.kernel.errors import OsmodelError, PluginError
-from osmodel.kernel.events import Event
-from osmodel.kernel.kernel import Kernel
-from osmodel.kernel.render import chapter_lines, process_table, summary_lines, trace_lines
-from osmodel.kernel.report import build_report, structure_lines
-from osmodel.kernel.scenario import Scenario, load_scenario, loads_scenario
-from osmodel.kernel.simulation import Simulation, machine_for, simulate
-from osmodel.plugins.output import OutputError, OutputPath, Target, check_output, write_output
+
+if TYPE_CHECKING:
+    from osmodel.kernel.cli import CommandLine
+    from osmodel.kernel.events import Event
+    from osmodel.kernel.kernel import Kernel
+    from osmodel.kernel.scenario import Scenario
+    from osmodel.kernel.simulation import Simulation
+    from osmodel.plugins.output import OutputPath, Target
 
 
 class Format(StrEnum):
@@ -33,6 +40,8 @@ class Format(StrEnum):
 
 def check_or_fail(option: str, path: OutputPath) -> None:
     """Before a run: an output that cannot be written ends the command (exit 2)."""
+    from osmodel.plugins.output import OutputError, check_output
+
     try:
         check_output(option, path)
     except OutputError as error:
@@ -41,6 +50,8 @@ def check_or_fail(option: str, path: OutputPath) -> None:
 
 def write_or_fail(option: str, path: OutputPath, lines: Iterable[str]) -> Target:
     """Write an output file (see ``osmodel.plugins.output``); a failure ends the command."""
+    from osmodel.plugins.output import OutputError, write_output
+
     try:
         return write_output(option, path, lines)
     except OutputError as error:
@@ -53,6 +64,9 @@ def jsonl(events: Iterable[Event]) -> Iterable[str]:
 
 
 def render_text(sim: Simulation, report: dict[str, object], *, show_trace: bool = True) -> str:
+    from osmodel.kernel.render import chapter_lines, process_table, summary_lines, trace_lines
+    from osmodel.kernel.report import structure_lines
+
     kernel = sim.kernel
     title = sim.scenario.title or sim.scenario.source or "scenario"
     lines = [f"osmodel: {title} on {sim.platform}"]
@@ -98,6 +112,7 @@ def progress_display() -> Iterator[Callable[[Kernel], None]]:
 def load(path: Path) -> Scenario:
     """Read a scenario file, or the gallery scenario of that name when there is no such file;
     a bad one ends the command with its location and exit 2."""
+    from osmodel.kernel.scenario import load_scenario
     from osmodel.plugins.gallery.catalog import resolve
 
     path = resolve(path)
@@ -132,6 +147,9 @@ def perform(
     trace file, if asked for, is written whole or, after a plugin failure,
     with the events up to it.
     """
+    from osmodel.kernel.simulation import machine_for, simulate
+    from osmodel.plugins.output import OutputError, write_output
+
     if trace is not None:
         check_or_fail("--trace", trace)
     try:
@@ -165,6 +183,8 @@ def perform(
 
 
 def show(sim: Simulation, fmt: Format, *, show_trace: bool = True) -> None:
+    from osmodel.kernel.report import build_report
+
     report = build_report(sim)
     if fmt is Format.json:
         typer.echo(json.dumps(report, indent=2))
@@ -172,76 +192,83 @@ def show(sim: Simulation, fmt: Format, *, show_trace: bool = True) -> None:
         typer.echo(render_text(sim, report, show_trace=show_trace))
 
 
-@hookimpl
-def osmodel_commands(app: typer.Typer) -> None:
-    @app.command()
-    def run(
-        ctx: typer.Context,
-        scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
-        platform: str | None = platform_option("Overrides the root one."),
-        cpus: int | None = typer.Option(None, "--cpus", help="Number of CPUs."),
-        scheduler: str | None = typer.Option(None, "--scheduler", help="Scheduling policy."),
-        quantum: int | None = typer.Option(None, "--quantum", help="Scheduler quantum."),
-        seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
-        until: int | None = time_option(None, "--until", help="Stop at this simulated time."),
-        fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
-        trace: str | None = typer.Option(None, "--trace", metavar="FILE", help="Write the "
-                                         "events to FILE as JSON Lines ('-': stdout)."),
-        no_trace: bool = typer.Option(False, "--no-trace", help="Text: omit the event trace."),
-    ) -> None:
-        """Run a scenario and print its trace, process table and summary."""
-        # the events are kept only for the text trace or the trace file that shows them
-        sim = perform(ctx.obj, load(scenario), platform=platform, cpus=cpus,
-                      scheduler=scheduler, quantum=quantum, seed=seed, until=until, trace=trace,
-                      progress=fmt is Format.text, record=fmt is Format.text and not no_trace)
-        show(sim, fmt, show_trace=not no_trace)
+def run(
+    ctx: typer.Context,
+    scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
+    platform: str | None = platform_option("Overrides the root one."),
+    cpus: int | None = typer.Option(None, "--cpus", help="Number of CPUs."),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="NAME",
+                                         help="Scheduling policy."),
+    quantum: int | None = typer.Option(None, "--quantum", help="Scheduler quantum."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
+    until: int | None = time_option(None, "--until", help="Stop at this simulated time."),
+    fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
+    trace: str | None = typer.Option(None, "--trace", metavar="FILE", help="Write the "
+                                     "events to FILE as JSON Lines ('-': stdout)."),
+    no_trace: bool = typer.Option(False, "--no-trace", help="Text: omit the event trace."),
+) -> None:
+    """Run a scenario and print its trace, process table and summary."""
+    # the events are kept only for the text trace or the trace file that shows them
+    sim = perform(ctx.obj, load(scenario), platform=platform, cpus=cpus,
+                  scheduler=scheduler, quantum=quantum, seed=seed, until=until, trace=trace,
+                  progress=fmt is Format.text, record=fmt is Format.text and not no_trace)
+    show(sim, fmt, show_trace=not no_trace)
 
-    @app.command(hidden=True)
-    def demo(
-        ctx: typer.Context,
-        fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
-    ) -> None:
-        """Run the chosen platform's demo scenario."""
-        state: AppState = ctx.find_root().obj
-        from osmodel.kernel.boot import platforms
 
-        try:
-            known = platforms(state.pm)
-        except OsmodelError as error:
-            raise fail(str(error)) from None
-        name = state.platform or ""
+def demo(
+    ctx: typer.Context,
+    fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
+) -> None:
+    """Run the chosen platform's demo scenario."""
+    from osmodel.kernel.boot import platform_names, platforms
+    from osmodel.kernel.scenario import loads_scenario
+
+    state: AppState = ctx.find_root().obj
+    name = state.platform or ""
+    try:
+        known = platform_names(state.pm)
         if name not in known:
-            raise fail(f"unknown platform {name!r}; installed: {', '.join(sorted(known))}")
-        try:
-            text = known[name].demo()
-        except NotImplementedError:
-            raise fail(f"platform {name} has no demo; run a scenario with "
-                       f"`osmodel --platform {name} run SCENARIO`") from None
-        try:
-            scenario = loads_scenario(text, source=f"<{name} demo>")
-        except OsmodelError as error:
-            raise fail(f"the {name} demo is broken: {error}") from None
-        show(perform(state, scenario, platform=name), fmt)
+            raise fail(f"unknown platform {name!r}; installed: {', '.join(known)}")
+        cls = platforms(state.pm, name)[name]
+    except OsmodelError as error:
+        raise fail(str(error)) from None
+    try:
+        text = cls.demo()
+    except NotImplementedError:
+        raise fail(f"platform {name} has no demo; run a scenario with "
+                   f"`osmodel --platform {name} run SCENARIO`") from None
+    try:
+        scenario = loads_scenario(text, source=f"<{name} demo>")
+    except OsmodelError as error:
+        raise fail(f"the {name} demo is broken: {error}") from None
+    show(perform(state, scenario, platform=name), fmt)
 
-    @app.command(name="plugins")
-    def list_plugins(ctx: typer.Context) -> None:
-        """List every plugin, where it came from and which hooks it implements."""
-        state: AppState = ctx.obj
-        pm = state.pm
-        for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):
-            if plugin is None:
-                continue
-            origin = pm.origins.get(name)
-            hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or ())
-            typer.echo(f"{name}: {origin if origin else 'registered'}")
-            typer.echo(f"    hooks: {', '.join(hooks) or 'none'}")
-        from osmodel.kernel.boot import platforms, schedulers
 
-        try:
-            typer.echo(f"platforms: {', '.join(sorted(platforms(pm)))}")
-            typer.echo(f"schedulers: {', '.join(sorted(schedulers(pm)))}")
-        except OsmodelError as error:
-            raise fail(str(error)) from None
-        blocked = sorted(n for n, p in pm.list_name_plugin() if p is None)
-        if blocked:
-            typer.echo(f"blocked: {', '.join(blocked)}")
+def list_plugins(ctx: typer.Context) -> None:
+    """List every plugin, where it came from and which hooks it implements."""
+    state: AppState = ctx.obj
+    pm = state.pm
+    for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):
+        if plugin is None:
+            continue
+        origin = pm.origins.get(name)
+        hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or ())
+        typer.echo(f"{name}: {origin if origin else 'registered'}")
+        typer.echo(f"    hooks: {', '.join(hooks) or 'none'}")
+    from osmodel.kernel.boot import platform_names, scheduler_names
+
+    try:
+        typer.echo(f"platforms: {', '.join(platform_names(pm))}")
+        typer.echo(f"schedulers: {', '.join(scheduler_names(pm))}")
+    except OsmodelError as error:
+        raise fail(str(error)) from None
+    blocked = sorted(n for n, p in pm.list_name_plugin() if p is None)
+    if blocked:
+        typer.echo(f"blocked: {', '.join(blocked)}")
+
+
+@hookimpl
+def osmodel_commands(app: CommandLine) -> None:
+    app.lazy_command("run", "osmodel.plugins.commands:run", order=10)
+    app.lazy_command("demo", "osmodel.plugins.commands:demo", hidden=True)
+    app.lazy_command("plugins", "osmodel.plugins.commands:list_plugins", order=1000)

@@ -160,7 +160,7 @@ def test_the_same_bound_and_message_from_a_file_and_from_the_command_line(
     path.write_text('[machine]\nscheduler = { name = "mlfq", levels = 100000000 }\n'
                     + PROGRAM + ENTRY, encoding="utf-8")
     from_file = run_cli("--platform", "bare", "run", str(path))
-    from_option = run_cli("schedule", "--policy", "mlfq", "-o", "levels=100000000",
+    from_option = run_cli("schedule", "--policy", "mlfq", "-O", "levels=100000000",
                           "--jobs", "3")
     message = ("scheduler 'mlfq': option 'levels' must be an integer "
                "from 1 to 64, not 100000000\n")

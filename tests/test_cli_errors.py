@@ -28,7 +28,7 @@ def osmodel(*args: str) -> CliResult:
 def test_platform_without_a_name_is_an_error_not_the_help() -> None:
     result = osmodel("--platform")
     assert (result.code, result.stdout) == (2, "")
-    assert "Option '--platform' requires an argument" in result.stderr
+    assert result.stderr == "osmodel: error: Option '--platform' requires an argument\n"
 
 
 @pytest.mark.parametrize("args", [("--platform", ""), ("--platform=",), ("--platform", " ")])
@@ -36,7 +36,9 @@ def test_an_empty_platform_name_is_an_error(scenario: Path, args: tuple[str, ...
     for command in ((), ("run", str(scenario))):  # not the scenario's platform, quietly
         result = osmodel(*args, *command)
         assert (result.code, result.stdout) == (2, "")
+        assert result.stderr.startswith("osmodel: error: ")
         assert "Invalid value for '--platform': an empty name" in result.stderr
+        assert len(result.stderr.splitlines()) == 1
 
 
 @pytest.mark.parametrize(("value", "says"), [

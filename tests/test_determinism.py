@@ -63,9 +63,9 @@ def test_each_demo_is_deterministic(platform: str) -> None:
     ["schedule", "--policy", "lottery", "--jobs", "30,20,10", "--tickets", "50,100,200",
      "--seed", "4", "--solve"],
     ["schedule", "--policy", "mlfq", "--jobs", "40,30,20,10", "--arrivals", "0,5,5,12",
-     "-o", "boost=25", "--cpus", "2", "--format", "json"],
+     "-O", "boost=25", "--cpus", "2", "--format", "json"],
     ["schedule", "--policy", "cfs", "--jobs", "50,50,50", "--nice", "0,5,-5", "--cpus", "2",
-     "-o", "queues=per-cpu"],
+     "-O", "queues=per-cpu"],
     ["schedule", "--seed", "7", "--process", "5:50", "--process", "4:30", "--solve"],
 ])
 def test_schedule_prints_the_same_bytes_under_any_hash_seed(args: list[str]) -> None:

@@ -37,6 +37,17 @@ ENGINES = (
     "osmodel.plugins.views.perfetto",
     "osmodel.plugins.views.dot",
 )
+#: The platform classes, and what importing one of them brings: only a run on that
+#: platform (or a command that lists the classes) imports them.
+PLATFORM_CLASSES = {
+    "unix": ("osmodel.platforms.unix.platform", "osmodel.platforms.unix.proc"),
+    "windows": ("osmodel.platforms.windows.platform", "osmodel.platforms.windows.proc"),
+    "bare": ("osmodel.platforms.bare.platform",),
+}
+#: The modules of commands, imported only when one of their commands runs or is listed.
+COMMAND_MODULES = ("osmodel.plugins.views.commands", "osmodel.plugins.schedule.commands")
+#: What running a scenario needs and a scheduling homework does not.
+SCENARIO_RUN = ("osmodel.kernel.report", "osmodel.plugins.output", "secrets")
 #: typer releases from 0.29 on import pydantic (~0.1 s) to parse options; pyproject keeps
 #: typer below that.
 NEVER = ("pydantic", "pydantic_core")
@@ -87,10 +98,35 @@ def test_a_command_imports_no_engine_it_does_not_use(args: tuple[str, ...]) -> N
 def test_the_schedule_homework_imports_only_the_bare_platform_s_run() -> None:
     modules, out = imported("schedule", "--policy", "fifo", "--jobs", "1,2,3")
     assert out.startswith("osmodel schedule: 3 jobs, policy fifo, 1 CPU\n")
-    assert "osmodel.platforms.bare.platform" in modules
-    assert not any(m.startswith(("osmodel.platforms.unix.", "osmodel.platforms.windows."))
-                   and m.rsplit(".", 1)[1] not in ("platform", "constants", "proc")
-                   for m in modules)
+    assert {*PLATFORM_CLASSES["bare"], "osmodel.plugins.schedule.commands"} <= modules
+    assert sorted(m for m in modules
+                  if m.startswith(("osmodel.platforms.unix.", "osmodel.platforms.windows."))
+                  ) == []
+    assert sorted(modules & {"osmodel.plugins.views.commands", *SCENARIO_RUN}) == []
+
+
+def test_listing_the_plugins_imports_no_platform_and_no_command_module() -> None:
+    modules, out = imported("plugins")
+    assert "platforms: bare, unix, windows\n" in out
+    loaded = {m for classes in PLATFORM_CLASSES.values() for m in classes} | {
+        *COMMAND_MODULES, "osmodel.kernel.simulation", "osmodel.kernel.scenario"}
+    assert sorted(modules & loaded) == []
+
+
+def test_a_run_on_one_platform_imports_no_other_platform() -> None:
+    modules, out = imported("--platform", "windows")
+    assert out.splitlines()[0].endswith(" on windows")
+    assert set(PLATFORM_CLASSES["windows"]) <= modules
+    assert sorted(modules & {*PLATFORM_CLASSES["unix"], *PLATFORM_CLASSES["bare"],
+                             *COMMAND_MODULES}) == []
+
+
+def test_the_help_imports_the_command_modules_to_list_them_but_no_engine() -> None:
+    modules, out = imported("--help")
+    assert "schedule " in out and "compare " in out
+    assert set(COMMAND_MODULES) <= modules
+    assert sorted(modules & {*ENGINES, *PLATFORM_CLASSES["unix"],
+                             *PLATFORM_CLASSES["windows"]}) == []
 
 
 def test_a_platform_s_rules_are_imported_by_the_run_that_uses_them() -> None:
@@ -98,6 +134,7 @@ def test_a_platform_s_rules_are_imported_by_the_run_that_uses_them() -> None:
     assert out.splitlines()[0].endswith(" on unix")
     assert {"osmodel.platforms.unix.boot", "osmodel.platforms.unix.syscalls"} <= modules
     assert "osmodel.platforms.windows.syscalls" not in modules
+    assert sorted(modules & set(PLATFORM_CLASSES["windows"])) == []
 
 
 def test_version_still_reads_the_installed_version() -> None:
@@ -129,15 +166,26 @@ def test_a_lazy_module_that_fails_to_import_raises_where_it_is_used() -> None:
         _ = lazy.anything
 
 
-def test_the_platform_packages_still_export_their_drawings() -> None:
+def test_the_platform_packages_still_export_their_classes_and_drawings() -> None:
+    import osmodel.platforms.bare as bare
     import osmodel.platforms.unix as unix
     import osmodel.platforms.windows as windows
+    from osmodel.kernel.boot import platforms
+    from osmodel.kernel.manager import make_plugin_manager
+    from osmodel.platforms.bare.platform import BarePlatform
+    from osmodel.platforms.unix.platform import UnixPlatform
     from osmodel.platforms.unix.tree import render_tree
+    from osmodel.platforms.windows.platform import WindowsPlatform
     from osmodel.platforms.windows.report import structure
 
     assert unix.render_tree is render_tree and windows.structure is structure
-    with pytest.raises(AttributeError):
-        _ = unix.no_such_name  # type: ignore[attr-defined]
+    assert (unix.UnixPlatform, windows.WindowsPlatform, bare.BarePlatform) == (
+        UnixPlatform, WindowsPlatform, BarePlatform)
+    found = platforms(make_plugin_manager(autoload=False))
+    assert found == {"bare": BarePlatform, "unix": UnixPlatform, "windows": WindowsPlatform}
+    for module in (unix, windows, bare):
+        with pytest.raises(AttributeError):
+            _ = module.no_such_name  # type: ignore[attr-defined]
 
 
 def distribution(root: Path, name: str, entry_points: str | None, *,

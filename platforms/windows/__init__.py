@@ -2,9 +2,10 @@
 
 Built from the public hook contract only, so it doubles as the model for
 third-party platforms.  ``structure(kernel)`` draws the process list and
-the handle graph at any time.  Registering the plugin imports only the
-platform class: its rules (boot, system calls, handles, the report) are
-imported when a run on windows needs them.
+the handle graph at any time.  Registering the plugin imports nothing of the
+platform: the hook names the class by where it lives, and osmodel imports
+it (and with it the rules: boot, system calls, handles, the report) when a
+run on windows needs it.
 """
 
 from __future__ import annotations
@@ -12,24 +13,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from osmodel.kernel import hookimpl
-from osmodel.kernel.platform import Platform
-
-from .platform import WindowsPlatform
 
 if TYPE_CHECKING:
+    from .platform import WindowsPlatform
     from .report import structure
 
 __all__ = ["WindowsPlatform", "structure"]
 
+_EXPORTS = {"WindowsPlatform": ".platform", "structure": ".report"}
+
 
 def __getattr__(name: str) -> Any:
-    if name == "structure":
-        from .report import structure
+    home = _EXPORTS.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
 
-        return structure
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(home, __name__), name)
 
 
 @hookimpl
-def osmodel_platforms() -> dict[str, type[Platform]]:
-    return {"windows": WindowsPlatform}
+def osmodel_platforms() -> dict[str, str]:
+    return {"windows": "osmodel.platforms.windows.platform:WindowsPlatform"}

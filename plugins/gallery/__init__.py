@@ -12,11 +12,9 @@ from typing import TYPE_CHECKING
 from osmodel.kernel import hookimpl
 
 if TYPE_CHECKING:
-    import typer
+    from osmodel.kernel.cli import CommandLine
 
 
 @hookimpl
-def osmodel_commands(app: typer.Typer) -> None:
-    from .command import gallery
-
-    app.add_typer(gallery)
+def osmodel_commands(app: CommandLine) -> None:
+    app.lazy_command("gallery", "osmodel.plugins.gallery.command:gallery", order=5)

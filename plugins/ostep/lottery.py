@@ -44,7 +44,7 @@ FLAGS = (
 DIFFERENCES = (
     "the winners come from osmodel's lottery policy run on the bare platform, with its "
     "option draw = \"ostep\" (the homework's draw); `osmodel schedule --policy lottery` "
-    "keeps its own draw unless given -o draw=ostep",
+    "keeps its own draw unless given -O draw=ostep",
     "a job's last pick is charged a whole quantum, as in the original: osmodel runs each "
     "job for its length rounded up to whole quanta, so the times are the original's",
     "a word that is no flag is refused (the original ignores it)",

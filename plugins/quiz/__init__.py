@@ -11,11 +11,9 @@ from typing import TYPE_CHECKING
 from osmodel.kernel import hookimpl
 
 if TYPE_CHECKING:
-    import typer
+    from osmodel.kernel.cli import CommandLine
 
 
 @hookimpl
-def osmodel_commands(app: typer.Typer) -> None:
-    from .command import register
-
-    register(app)
+def osmodel_commands(app: CommandLine) -> None:
+    app.lazy_command("quiz", "osmodel.plugins.quiz.command:quiz", order=75)

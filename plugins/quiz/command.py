@@ -112,32 +112,35 @@ def document(quiz: Quiz, platform: str, answers: Answers | None) -> dict[str, An
     return doc
 
 
+def quiz(
+    ctx: typer.Context,
+    seed: int | None = typer.Option(None, "--seed", min=0, max=MAX_SEED,
+                                    help="The quiz to draw (default: a new one, printed)."),
+    solve_it: bool = typer.Option(False, "--solve", help="Print the answers too."),
+    platform: str | None = typer.Option(None, "--platform", metavar="NAME",
+                                        help="unix (default) or windows; overrides the root one."),
+    fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
+) -> None:
+    """A quiz on the chapter: predict the tree, the states and how each process ends."""
+    state: AppState = ctx.find_root().obj
+    name = platform or state.platform or "unix"
+    if name not in PLATFORMS:
+        raise fail(f"quiz: no quiz for platform {name!r} (choose unix or windows)")
+    drawn = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
+    quiz = generate(drawn)
+    try:
+        answers = solve(quiz, name, state.pm) if solve_it else None
+    except OsmodelError as error:
+        raise fail(f"quiz {drawn}: {error}") from None
+    if fmt is Format.json:
+        typer.echo(json.dumps(document(quiz, name, answers), indent=2))
+        return
+    lines = question_lines(quiz, name)
+    if answers is not None:
+        lines += answer_lines(answers)
+    typer.echo("\n".join(lines))
+
+
 def register(app: typer.Typer) -> None:
-    @app.command()
-    def quiz(
-        ctx: typer.Context,
-        seed: int | None = typer.Option(None, "--seed", min=0, max=MAX_SEED,
-                                        help="The quiz to draw (default: a new one, printed)."),
-        solve_it: bool = typer.Option(False, "--solve", help="Print the answers too."),
-        platform: str | None = typer.Option(None, "--platform", help="unix (default) or "
-                                            "windows; overrides the root one."),
-        fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
-    ) -> None:
-        """A quiz on the chapter: predict the tree, the states and how each process ends."""
-        state: AppState = ctx.find_root().obj
-        name = platform or state.platform or "unix"
-        if name not in PLATFORMS:
-            raise fail(f"quiz: no quiz for platform {name!r} (choose unix or windows)")
-        drawn = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
-        quiz = generate(drawn)
-        try:
-            answers = solve(quiz, name, state.pm) if solve_it else None
-        except OsmodelError as error:
-            raise fail(f"quiz {drawn}: {error}") from None
-        if fmt is Format.json:
-            typer.echo(json.dumps(document(quiz, name, answers), indent=2))
-            return
-        lines = question_lines(quiz, name)
-        if answers is not None:
-            lines += answer_lines(answers)
-        typer.echo("\n".join(lines))
+    """Add ``quiz`` to ``app`` at once (the plugin declares it by name instead)."""
+    app.command()(quiz)

@@ -14,16 +14,18 @@ the longest queue, affinity).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from osmodel.kernel import hookimpl
-from osmodel.kernel.cpu import CPU
-from osmodel.kernel.kernel import Kernel
-from osmodel.kernel.process import Process
-from osmodel.kernel.scheduler import SchedulerFactory
 
 from .policy import Job, Policy
 from .queues import FifoQueue
+
+if TYPE_CHECKING:
+    from osmodel.kernel.cpu import CPU
+    from osmodel.kernel.kernel import Kernel
+    from osmodel.kernel.process import Process
+    from osmodel.kernel.scheduler import SchedulerFactory
 
 
 class FirstComeFirstServed(Policy):

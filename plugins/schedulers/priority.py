@@ -36,16 +36,18 @@ the head of each distinct priority value that has processes waiting.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from osmodel.kernel import hookimpl
-from osmodel.kernel.cpu import CPU
-from osmodel.kernel.kernel import Kernel
-from osmodel.kernel.process import Process
-from osmodel.kernel.scheduler import SchedulerFactory
 
 from .policy import Job, Policy
 from .queues import FifoQueue, HeapQueue
+
+if TYPE_CHECKING:
+    from osmodel.kernel.cpu import CPU
+    from osmodel.kernel.kernel import Kernel
+    from osmodel.kernel.process import Process
+    from osmodel.kernel.scheduler import SchedulerFactory
 
 ORDERS = ("low-first", "high-first")
 

@@ -13,15 +13,17 @@ the default, or ``"per-cpu"``: see `osmodel.plugins.schedulers.policy`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from osmodel.kernel import hookimpl
-from osmodel.kernel.cpu import CPU
-from osmodel.kernel.kernel import Kernel
-from osmodel.kernel.process import Process
-from osmodel.kernel.scheduler import SchedulerFactory
 
 from .fifo import FirstComeFirstServed
+
+if TYPE_CHECKING:
+    from osmodel.kernel.cpu import CPU
+    from osmodel.kernel.kernel import Kernel
+    from osmodel.kernel.process import Process
+    from osmodel.kernel.scheduler import SchedulerFactory
 
 
 class RoundRobin(FirstComeFirstServed):

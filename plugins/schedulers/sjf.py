@@ -14,15 +14,17 @@ Option ``queues``: ``"shared"`` (default) or ``"per-cpu"``, see
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from osmodel.kernel import hookimpl
-from osmodel.kernel.kernel import Kernel
-from osmodel.kernel.process import Process
-from osmodel.kernel.scheduler import SchedulerFactory
 
 from .policy import INF, Job, Policy
 from .queues import HeapQueue
+
+if TYPE_CHECKING:
+    from osmodel.kernel.kernel import Kernel
+    from osmodel.kernel.process import Process
+    from osmodel.kernel.scheduler import SchedulerFactory
 
 
 class ShortestJobFirst(Policy):

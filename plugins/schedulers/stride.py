@@ -23,17 +23,19 @@ OSTEP; at most `MAX_BIG`, 1,000,000,000) and ``queues`` (``"shared"`` or
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from osmodel.kernel import hookimpl
-from osmodel.kernel.cpu import CPU
-from osmodel.kernel.kernel import Kernel
-from osmodel.kernel.process import Process
-from osmodel.kernel.scheduler import SchedulerFactory
 
 from .options import MAX_BIG
 from .policy import Job, Policy
 from .queues import HeapQueue
+
+if TYPE_CHECKING:
+    from osmodel.kernel.cpu import CPU
+    from osmodel.kernel.kernel import Kernel
+    from osmodel.kernel.process import Process
+    from osmodel.kernel.scheduler import SchedulerFactory
 
 
 class StrideJob(Job):

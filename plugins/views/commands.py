@@ -1,7 +1,9 @@
 """Commands to see runs: ``timeline``, ``tree``, ``export``, ``compare`` and ``report``.
 
-Every command loads this plugin, so the engines behind the commands (compare,
-the HTML page, the exporters) are imported by the commands that use them.
+The ``views`` plugin (this package's ``__init__``) declares them by name, so
+this module is imported only by the command that runs (or a listing of the
+commands); the engines behind them (compare, the HTML page, the exporters)
+are imported by the commands that use them.
 """
 
 from __future__ import annotations
@@ -12,11 +14,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pluggy
 import typer
 
-from osmodel.kernel import hookimpl
-from osmodel.kernel.cli import AppState, fail, platform_option
+from osmodel.kernel.cli import AppState, fail, platform_option, time_option
 from osmodel.kernel.errors import OsmodelError
 from osmodel.kernel.report import build_report, structure_lines
 from osmodel.kernel.scenario import Scenario
@@ -148,146 +148,143 @@ def run_all(state: AppState, scenario: Scenario, names: Sequence[str], *,
     return runs
 
 
-@hookimpl
-def osmodel_addhooks(pluginmanager: pluggy.PluginManager) -> None:
-    """The compare view's own hooks (``osmodel_compare_rules``: plugins/views/hooks.py)."""
-    from . import hooks
+def timeline(
+    ctx: typer.Context,
+    scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
+    platform: str | None = platform_option("Overrides the root one."),
+    cpus: int | None = typer.Option(None, "--cpus", help="Number of CPUs."),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="NAME",
+                                         help="Scheduling policy."),
+    quantum: int | None = typer.Option(None, "--quantum", help="Scheduler quantum."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
+    width: int = typer.Option(60, "--width", min=10, max=1000, help="Columns of chart."),
+) -> None:
+    """Show each process's states over time and a Gantt chart per CPU."""
+    state: AppState = ctx.obj
+    sim = perform(state, load(scenario), platform=platform, cpus=cpus, scheduler=scheduler,
+                  quantum=quantum, seed=seed)
+    typer.echo(timeline_text(sim, width))
 
-    pluginmanager.add_hookspecs(hooks)
+
+def tree(
+    ctx: typer.Context,
+    scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
+    platform: str | None = platform_option("Overrides the root one."),
+    at: int | None = time_option(None, "--at", help="Simulated time to stop at."),
+    fmt: TreeFormat = typer.Option(TreeFormat.text, "--format", help="text or dot."),
+) -> None:
+    """Draw how processes are arranged at a time: the tree, or the handle graph."""
+    from .dot import process_graph
+
+    state: AppState = ctx.obj
+    sim = perform(state, load(scenario), platform=platform, until=at)
+    if fmt is TreeFormat.dot:
+        typer.echo(process_graph(live_report_processes(sim), sim.platform), nl=False)
+    else:
+        typer.echo(tree_text(sim))
 
 
-@hookimpl
-def osmodel_commands(app: typer.Typer) -> None:
-    @app.command()
-    def timeline(
-        ctx: typer.Context,
-        scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
-        platform: str | None = platform_option("Overrides the root one."),
-        cpus: int | None = typer.Option(None, "--cpus", help="Number of CPUs."),
-        width: int = typer.Option(60, "--width", min=10, max=1000, help="Columns of chart."),
-    ) -> None:
-        """Show each process's states over time and a Gantt chart per CPU."""
-        state: AppState = ctx.obj
-        sim = perform(state, load(scenario), platform=platform, cpus=cpus)
-        typer.echo(timeline_text(sim, width))
+def export(
+    ctx: typer.Context,
+    scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
+    to: ExportFormat = typer.Option(..., "--to", help="jsonl, perfetto or dot."),
+    output: str = typer.Option(..., "-o", "--output", metavar="FILE",
+                               help="The file to write ('-': stdout)."),
+    platform: str | None = platform_option("Overrides the root one."),
+    at: int | None = time_option(None, "--at", help="Simulated time to stop at."),
+) -> None:
+    """Write the run as JSON Lines, a Perfetto trace or a DOT graph (atomically)."""
+    from .dot import process_graph
+    from .perfetto import chrome_trace
 
-    @app.command()
-    def tree(
-        ctx: typer.Context,
-        scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
-        platform: str | None = platform_option("Overrides the root one."),
-        at: int | None = typer.Option(None, "--at", min=0, help="Simulated time to stop at."),
-        fmt: TreeFormat = typer.Option(TreeFormat.text, "--format", help="text or dot."),
-    ) -> None:
-        """Draw how processes are arranged at a time: the tree, or the handle graph."""
-        from .dot import process_graph
+    state: AppState = ctx.obj
+    check_or_fail("-o", output)
+    sim = perform(state, load(scenario), platform=platform, until=at)
+    kernel = sim.kernel
+    lines: Iterable[str]
+    if to is ExportFormat.jsonl:
+        lines = jsonl(sim.recorder.events)
+    elif to is ExportFormat.perfetto:
+        processes = [(p.pid, p.acct.created, p.name) for p in sim.processes()]
+        lines = [json.dumps(chrome_trace(sim.recorder.events, processes,
+                                         kernel.machine.cpus, kernel.now, sim.platform))]
+    else:
+        lines = [process_graph(live_report_processes(sim), sim.platform).rstrip("\n")]
+    if write_or_fail("-o", output, lines).kind is not Kind.stream:
+        typer.echo(f"wrote {output} ({to.value})")
 
-        state: AppState = ctx.obj
-        sim = perform(state, load(scenario), platform=platform, until=at)
-        if fmt is TreeFormat.dot:
-            typer.echo(process_graph(live_report_processes(sim), sim.platform), nl=False)
-        else:
-            typer.echo(tree_text(sim))
 
-    @app.command()
-    def export(
-        ctx: typer.Context,
-        scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
-        to: ExportFormat = typer.Option(..., "--to", help="jsonl, perfetto or dot."),
-        output: str = typer.Option(..., "-o", "--output", metavar="FILE",
-                                   help="The file to write ('-': stdout)."),
-        platform: str | None = platform_option("Overrides the root one."),
-        at: int | None = typer.Option(None, "--at", min=0, help="Simulated time to stop at."),
-    ) -> None:
-        """Write the run as JSON Lines, a Perfetto trace or a DOT graph (atomically)."""
-        from .dot import process_graph
-        from .perfetto import chrome_trace
+def compare(
+    ctx: typer.Context,
+    items: list[str] = typer.Argument(..., metavar="[PLATFORM]... SCENARIO",
+                                      help="Platforms to compare (or --platforms), then "
+                                      "the scenario file (TOML)."),
+    platforms: str | None = typer.Option(
+        None, "--platforms", metavar="NAME,NAME", help="Comma-separated platforms (default: "
+        "every installed platform that states its rules for compare)."),
+    at: int | None = time_option(None, "--at", help="Draw the structure at this "
+                                  "time (default: when most processes existed)."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
+    width: int = typer.Option(40, "--width", min=10, max=1000,
+                              help="Columns of each platform's timeline."),
+    fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
+) -> None:
+    """Run one scenario on several platforms; show them side by side and what differed."""
+    from .compare import compare_json, compare_text, default_platforms, differences, match
 
-        state: AppState = ctx.obj
-        check_or_fail("-o", output)
-        sim = perform(state, load(scenario), platform=platform, until=at)
-        kernel = sim.kernel
-        lines: Iterable[str]
-        if to is ExportFormat.jsonl:
-            lines = jsonl(sim.recorder.events)
-        elif to is ExportFormat.perfetto:
-            processes = [(p.pid, p.acct.created, p.name) for p in sim.processes()]
-            lines = [json.dumps(chrome_trace(sim.recorder.events, processes,
-                                             kernel.machine.cpus, kernel.now, sim.platform))]
-        else:
-            lines = [process_graph(live_report_processes(sim), sim.platform).rstrip("\n")]
-        if write_or_fail("-o", output, lines).kind is not Kind.stream:
-            typer.echo(f"wrote {output} ({to.value})")
+    state: AppState = ctx.obj
+    if state.platform is not None:
+        raise fail(f"compare runs several platforms: name them after compare or with "
+                   f"--platforms, not with the root --platform {state.platform}")
+    names, path = split_targets(state, items, platforms)
+    names = names or default_platforms(state.pm)
+    if len(names) < 2:
+        raise fail(f"compare needs at least two platforms, got {', '.join(names)}")
+    check_platforms(state, names)
+    scenario = load(path)
+    runs = run_all(state, scenario, names, at=None if at is None else [at], seed=seed,
+                   progress=fmt is Format.text, end=False)
+    subjects = match(runs, scenario.programs)
+    found = differences(runs, subjects)
+    if fmt is Format.json:
+        typer.echo(json.dumps(compare_json(runs, subjects, found, scenario), indent=2))
+    else:
+        typer.echo(compare_text(runs, subjects, found, scenario, width))
 
-    @app.command()
-    def compare(
-        ctx: typer.Context,
-        items: list[str] = typer.Argument(..., metavar="[PLATFORM]... SCENARIO",
-                                          help="Platforms to compare (or --platforms), then "
-                                          "the scenario file (TOML)."),
-        platforms: str | None = typer.Option(
-            None, "--platforms", help="Comma-separated platforms (default: every installed "
-            "platform that states its rules for compare)."),
-        at: int | None = typer.Option(None, "--at", min=0, help="Draw the structure at this "
-                                      "time (default: when most processes existed)."),
-        seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
-        width: int = typer.Option(40, "--width", min=10, max=1000,
-                                  help="Columns of each platform's timeline."),
-        fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
-    ) -> None:
-        """Run one scenario on several platforms; show them side by side and what differed."""
-        from .compare import compare_json, compare_text, default_platforms, differences, match
 
-        state: AppState = ctx.obj
-        names, path = split_targets(state, items, platforms)
-        names = names or default_platforms(state.pm)
-        if len(names) < 2:
-            raise fail(f"compare needs at least two platforms, got {', '.join(names)}")
+def report(
+    ctx: typer.Context,
+    items: list[str] = typer.Argument(..., metavar="[PLATFORM]... SCENARIO",
+                                      help="Platforms (or --platforms), then the "
+                                      "scenario file (TOML)."),
+    output: str = typer.Option(..., "-o", "--output", metavar="FILE",
+                               help="The HTML file to write ('-': stdout)."),
+    platforms: str | None = typer.Option(
+        None, "--platforms", metavar="NAME,NAME", help="Comma-separated platforms (default: the "
+        "root --platform, else the scenario's, else every installed platform that states "
+        "its rules for compare)."),
+    at: list[int] = typer.Option([], "--at", min=0, metavar="TIME", help="Draw the structure "
+                                 "at this time; repeatable (default: the fullest moment "
+                                 "and the end)."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
+) -> None:
+    """Write one self-contained HTML page: timelines, structures, tables, differences."""
+    from .compare import default_platforms, differences, match
+    from .html import html_report
+
+    state: AppState = ctx.obj
+    names, path = split_targets(state, items, platforms)
+    check_or_fail("-o", output)
+    scenario = load(path)
+    if names is None:
+        chosen = state.platform or scenario.platform
+        names = [chosen] if chosen else default_platforms(state.pm)
         check_platforms(state, names)
-        scenario = load(path)
-        runs = run_all(state, scenario, names, at=None if at is None else [at], seed=seed,
-                       progress=fmt is Format.text, end=False)
-        subjects = match(runs, scenario.programs)
-        found = differences(runs, subjects)
-        if fmt is Format.json:
-            typer.echo(json.dumps(compare_json(runs, subjects, found, scenario), indent=2))
-        else:
-            typer.echo(compare_text(runs, subjects, found, scenario, width))
-
-    @app.command()
-    def report(
-        ctx: typer.Context,
-        items: list[str] = typer.Argument(..., metavar="[PLATFORM]... SCENARIO",
-                                          help="Platforms (or --platforms), then the "
-                                          "scenario file (TOML)."),
-        output: str = typer.Option(..., "-o", "--output", metavar="FILE",
-                                   help="The HTML file to write ('-': stdout)."),
-        platforms: str | None = typer.Option(
-            None, "--platforms", help="Comma-separated platforms (default: the root "
-            "--platform, else the scenario's, else every installed platform that states "
-            "its rules for compare)."),
-        at: list[int] = typer.Option([], "--at", min=0, help="Draw the structure at this "
-                                     "time; repeatable (default: the fullest moment and "
-                                     "the end)."),
-        seed: int | None = typer.Option(None, "--seed", help="Seed for random choices."),
-    ) -> None:
-        """Write one self-contained HTML page: timelines, structures, tables, differences."""
-        from .compare import default_platforms, differences, match
-        from .html import html_report
-
-        state: AppState = ctx.obj
-        names, path = split_targets(state, items, platforms)
-        check_or_fail("-o", output)
-        scenario = load(path)
-        if names is None:
-            chosen = state.platform or scenario.platform
-            names = [chosen] if chosen else default_platforms(state.pm)
-            check_platforms(state, names)
-        runs = run_all(state, scenario, names, at=at or None, seed=seed, progress=True,
-                       end=not at)
-        subjects = match(runs, scenario.programs)
-        found = differences(runs, subjects)
-        page = html_report(runs, subjects, found, scenario.title or str(path),
-                           scenario.description)
-        if write_or_fail("-o", output, [page]).kind is not Kind.stream:
-            typer.echo(f"wrote {output} ({', '.join(names)})")
+    runs = run_all(state, scenario, names, at=at or None, seed=seed, progress=True,
+                   end=not at)
+    subjects = match(runs, scenario.programs)
+    found = differences(runs, subjects)
+    page = html_report(runs, subjects, found, scenario.title or str(path),
+                       scenario.description)
+    if write_or_fail("-o", output, [page]).kind is not Kind.stream:
+        typer.echo(f"wrote {output} ({', '.join(names)})")

@@ -96,7 +96,7 @@ def test_the_default_draw_is_unchanged() -> None:
     assert result.code == 0
     assert "run order: 0, 2, 1, 2, 0, 1, 0" in result.stdout
     ostep = run_cli("schedule", "--policy", "lottery", "--jobs", "3,4,5", "--tickets",
-                    "10,20,30", "--seed", "1", "--solve", "-o", "draw=ostep")
+                    "10,20,30", "--seed", "1", "--solve", "-O", "draw=ostep")
     assert "run order: 0, 2, 1, 2, 0, 1, 0" not in ostep.stdout
 
 
@@ -106,7 +106,7 @@ def test_the_default_draw_is_unchanged() -> None:
     ("skip=10000001", "option 'skip' must be an integer from 0"),
 ])
 def test_bad_draw_options(option: str, message: str) -> None:
-    result = run_cli("schedule", "--policy", "lottery", "--jobs", "3,4", "-o", option)
+    result = run_cli("schedule", "--policy", "lottery", "--jobs", "3,4", "-O", option)
     assert result.code == 2 and message in result.stderr
 
 

@@ -30,7 +30,7 @@ def refused(*args: str) -> str:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("--policy", "mlfq", "-o", "levels=100000000", "--jobs", "3"),
+    (("--policy", "mlfq", "-O", "levels=100000000", "--jobs", "3"),
      "scheduler 'mlfq': option 'levels' must be an integer from 1 to 64, not 100000000"),
     (("--policy", "rr", "--quantum", "1" + "0" * 30, "--jobs", "3"),
      "scheduler 'rr': option 'quantum' must be an integer from 0 to 1,000,000,000,000"),
@@ -48,9 +48,9 @@ def refused(*args: str) -> str:
                                                    "which is too large"),
     (("--jobs", "1", "--tickets", "1000001"), "--tickets: item 1 is 1000001, which is too large"),
     (("--jobs", "1," * MAX_JOBS + "1"), "--jobs has 100,001 items; at most 100,000 (one per job)"),
-    (("--jobs", "3", "-o", "quantum=" + "[" * 3000),
-     "-o quantum: arrays and tables nested more than 32 deep"),
-    (("--jobs", "3", "-o", "quantum=" + HUGE), "-o quantum: a number of more than 100 digits"),
+    (("--jobs", "3", "-O", "quantum=" + "[" * 3000),
+     "-O quantum: arrays and tables nested more than 32 deep"),
+    (("--jobs", "3", "-O", "quantum=" + HUGE), "-O quantum: a number of more than 100 digits"),
     (("--jobs", "3", "--seed", "1" + "0" * 30), "--seed must be a 64-bit integer"),
     (("--process", "c1,i9", "--arrivals", "2000000"),
      "the processes ran for 2,000,012 ticks (their I/O, arrivals and switches); the "

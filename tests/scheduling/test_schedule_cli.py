@@ -118,7 +118,7 @@ def test_priorities_are_given_per_job() -> None:
 
 
 def test_policy_options_take_lists_and_words() -> None:
-    doc = schedule("--policy", "mlfq", "-o", "quantum=1,2,4", "-o", "levels=3", "--jobs", "8",
+    doc = schedule("--policy", "mlfq", "-O", "quantum=1,2,4", "-O", "levels=3", "--jobs", "8",
                    "--format", "json").json()
     assert doc["options"] == {"quantum": [1, 2, 4], "levels": 3}
     # one job alone: it uses 1 tick at the top, 2 in the middle, the rest at the bottom
@@ -277,13 +277,13 @@ def test_the_same_arguments_print_the_same_bytes() -> None:
     (("--jobs", "3", "--nice", "25"), "--nice: item 1 is 25, which is too large"),
     (("--policy", "nope", "--jobs", "3"), "unknown policy 'nope'; known: cfs, cyclic, fifo, "
                                           "lottery, mlfq, priority, rr, sjf, stcf, stride"),
-    (("--policy", "rr", "-o", "quantum", "--jobs", "3"), "write a policy option as KEY=VALUE"),
-    (("--policy", "rr", "-o", "speed=3", "--jobs", "3"), "no option 'speed'"),
-    (("--policy", "rr", "--quantum", "2", "-o", "quantum=3", "--jobs", "3"),
+    (("--policy", "rr", "-O", "quantum", "--jobs", "3"), "write a policy option as KEY=VALUE"),
+    (("--policy", "rr", "-O", "speed=3", "--jobs", "3"), "no option 'speed'"),
+    (("--policy", "rr", "--quantum", "2", "-O", "quantum=3", "--jobs", "3"),
      "the quantum is given twice"),
     (("--policy", "rr", "--switch", "on-end", "--jobs", "3"),
      "--switch and --io-done are options of the cyclic policy, not of rr"),
-    (("--process", "c1", "--switch", "on-end", "-o", "switch=on-io"), "switch is given twice"),
+    (("--process", "c1", "--switch", "on-end", "-O", "switch=on-io"), "switch is given twice"),
     (("--process", "c1", "--switch", "on-end", "--cpus", "2"), "one CPU"),
     (("--jobs", "3", "--process", "c1"), "--jobs and --process are two kinds of workload"),
     ((), "nothing to schedule: give --jobs LENGTHS, --process PROGRAM"),
@@ -465,7 +465,7 @@ def test_a_quiz_question_neither_runs_nor_traces(monkeypatch: pytest.MonkeyPatch
     assert result.code == 0, result.stderr
     assert "--solve for the answers" in result.stdout
     # the checks a run makes still happen: an unknown option, a trace of the answers
-    bad = osmodel("schedule", "--seed", "4", "--policy", "rr", "-o", "slices=3")
+    bad = osmodel("schedule", "--seed", "4", "--policy", "rr", "-O", "slices=3")
     assert bad.code == 2 and "no option 'slices'" in bad.stderr
     traced = osmodel("schedule", "--seed", "4", "--trace", "t.jsonl")
     assert traced.code == 2 and "--trace writes the answers: add --solve" in traced.stderr
