@@ -102,7 +102,7 @@ def test_a_return_into_the_program_still_goes_there(tmp_path: Path, platform: st
 def test_the_fault_trace_names_the_address_and_the_ret(tmp_path: Path) -> None:
     result = cli_run(tmp_path, scenario_text("bare", {"main": "nop\npush 33\nret"}))
     assert result.code == 0, result.stderr
-    assert "fault fault=bad_address pc=2 address=33 write=False" in result.stdout
+    assert "fault fault=bad_address pc=2 address=33 write=no" in result.stdout
 
 
 def test_a_unix_sigsegv_handler_catches_a_bad_return(tmp_path: Path) -> None:
@@ -164,9 +164,9 @@ def _tables() -> list[tuple[str, str, OpSpec]]:
 
 
 #: A correct operand of each kind (``h`` as a label, so no choice applies); the wrong one.
-GOOD = {"v": "0", "c": "0", "r": "r1", "l": "here", "p": "main", "s": '"r"', "m": "[r1]",
+GOOD = {"v": "0", "n": "0", "c": "0", "r": "r1", "l": "here", "p": "main", "s": '"r"', "m": "[r1]",
         "h": "here", "t": "0"}
-WRONG = {"v": '"text"', "c": '"text"', "r": "5", "l": "5", "p": "5", "s": "5", "m": '"text"',
+WRONG = {"v": '"text"', "n": '"text"', "c": '"text"', "r": "5", "l": "5", "p": "5", "s": "5", "m": '"text"',
          "h": '"text"', "t": "[r1]"}
 
 

@@ -159,7 +159,7 @@ EXPECTED = {
     "ResourceError": "class[OsmodelError](reason: 'str', message: 'str') -> 'None'",
     "ResourceTable":
         "class[object](first: 'int' = 0, step: 'int' = 1, slots: 'dict[int, Slot]' = "
-        "NOTHING) -> None",
+        "NOTHING, owner: 'int | None' = None) -> None",
     "Scenario":
         "class[object](machine: 'Machine', programs: 'Mapping[str, Program]', timeline: "
         "'Iterable[TimelineEvent]', files: 'Mapping[str, tuple[int, ...]]' = NOTHING, "
