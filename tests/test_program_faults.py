@@ -164,10 +164,10 @@ def _tables() -> list[tuple[str, str, OpSpec]]:
 
 
 #: A correct operand of each kind (``h`` as a label, so no choice applies); the wrong one.
-GOOD = {"v": "0", "n": "0", "c": "0", "r": "r1", "l": "here", "p": "main", "s": '"r"', "m": "[r1]",
-        "h": "here", "t": "0"}
-WRONG = {"v": '"text"', "n": '"text"', "c": '"text"', "r": "5", "l": "5", "p": "5", "s": "5", "m": '"text"',
-         "h": '"text"', "t": "[r1]"}
+GOOD = {"v": "0", "n": "0", "c": "0", "r": "r1", "l": "here", "p": "main", "s": '"r"',
+        "m": "[r1]", "h": "here", "t": "0"}
+WRONG = {"v": '"text"', "n": '"text"', "c": '"text"', "r": "5", "l": "5", "p": "5", "s": "5",
+         "m": '"text"', "h": '"text"', "t": "[r1]"}
 
 
 @pytest.mark.parametrize(("platform", "name", "spec"), _tables(),

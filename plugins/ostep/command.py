@@ -39,38 +39,42 @@ class OstepCommand(TyperCommand):
                              "osmodel differs from the original (docs/ostep.md).")
 
 
-def register(app: typer.Typer) -> None:
-    @app.command(
-        name="ostep", cls=OstepCommand,
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True,
-                          "allow_interspersed_args": False,
-                          "help_option_names": ["-h", "--help"]})
-    def ostep(
-        ctx: typer.Context,
-        name: str | None = typer.Argument(None, metavar="NAME", show_default=False,
-                                          help="The homework simulator (listed below)."),
-        flags: list[str] | None = typer.Argument(
-            None, metavar="FLAGS...", show_default=False,
-            help="The simulator's own flags, exactly as for the original."),
-        fmt: Format = typer.Option(Format.text, "--format",
-                                   help="text, or json for autograders."),
-        check: str | None = typer.Option(
-            None, "--check", metavar="FILE", help="Compare the answers in FILE (one KEY VALUE "
-            "a line, '-': stdin) with the computed ones; exit 1 if any is wrong or missing."),
-        trace: str | None = typer.Option(
-            None, "--trace", metavar="FILE", help="Write the run's slices to FILE, one JSON "
-            "object a line (needs -c or --check)."),
-        report: str | None = typer.Option(
-            None, "--report", metavar="FILE.html",
-            help="Write the question, answers and run as one HTML page (needs -c or --check)."),
-    ) -> None:
-        """Run an OSTEP homework simulator: the same flags, seeds, questions and answers."""
-        state: AppState = ctx.find_root().obj
-        if name is None:
-            raise fail("ostep: name a homework simulator (see `osmodel ostep --help`)")
-        code = perform(state, name, list(flags or ()), fmt, check, trace, report)
-        if code:
-            raise typer.Exit(code)
+#: How ``osmodel ostep`` is declared (plugins/ostep/__init__.py): everything after NAME,
+#: flags included, belongs to the simulator.
+SETTINGS: dict[str, Any] = {
+    "cls": OstepCommand,
+    "context_settings": {"allow_extra_args": True, "ignore_unknown_options": True,
+                         "allow_interspersed_args": False,
+                         "help_option_names": ["-h", "--help"]},
+}
+
+
+def ostep(
+    ctx: typer.Context,
+    name: str | None = typer.Argument(None, metavar="NAME", show_default=False,
+                                      help="The homework simulator (listed below)."),
+    flags: list[str] | None = typer.Argument(
+        None, metavar="FLAGS...", show_default=False,
+        help="The simulator's own flags, exactly as for the original."),
+    fmt: Format = typer.Option(Format.text, "--format",
+                               help="text, or json for autograders."),
+    check: str | None = typer.Option(
+        None, "--check", metavar="FILE", help="Compare the answers in FILE (one KEY VALUE "
+        "a line, '-': stdin) with the computed ones; exit 1 if any is wrong or missing."),
+    trace: str | None = typer.Option(
+        None, "--trace", metavar="FILE", help="Write the run's slices to FILE, one JSON "
+        "object a line (needs -c or --check)."),
+    report: str | None = typer.Option(
+        None, "--report", metavar="FILE.html",
+        help="Write the question, answers and run as one HTML page (needs -c or --check)."),
+) -> None:
+    """Run an OSTEP homework simulator: the same flags, seeds, questions and answers."""
+    state: AppState = ctx.find_root().obj
+    if name is None:
+        raise fail("ostep: name a homework simulator (see `osmodel ostep --help`)")
+    code = perform(state, name, list(flags or ()), fmt, check, trace, report)
+    if code:
+        raise typer.Exit(code)
 
 
 def perform(state: AppState, name: str, argv: list[str], fmt: Format, check: str | None,
