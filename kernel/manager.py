@@ -47,6 +47,7 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("commands", "osmodel.plugins.commands"),
     ("views", "osmodel.plugins.views.commands"),
     ("schedule", "osmodel.plugins.schedule"),
+    ("sweep", "osmodel.plugins.sweep"),
 )
 #: Set to 1 (true, yes, on) to skip the ``osmodel`` entry-point group; 0 (false, no, off)
 #: or empty loads it.  Unlike PYTEST_DISABLE_PLUGIN_AUTOLOAD, where any value disables,

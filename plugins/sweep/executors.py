@@ -1,0 +1,128 @@
+"""Where the batches run: a process pool on this machine, or a Dask cluster.
+
+Both hand back each batch's results as it finishes, in whatever order the
+workers finish; the command sorts them, so the output does not depend on
+the executor or the number of workers.  Neither starts a worker per run:
+a pool worker builds its plugin manager once (the pool's initializer) and
+a Dask worker on its first batch (`osmodel.plugins.sweep.work.manager`).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Generator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Any
+
+from osmodel.kernel.errors import OsmodelError
+
+from .extras import need
+from .work import Batch, Result, Runs, adopt, run_batch, warm
+
+if TYPE_CHECKING:
+    from osmodel.kernel.manager import PluginManager
+
+#: At most this many runs a batch: a batch is the unit of progress and of lost work.
+MAX_BATCH = 250
+#: Batches per worker, at least: enough that a slow batch does not leave a worker idle.
+BATCHES_PER_WORKER = 8
+
+
+class ExecutorError(OsmodelError):
+    """The executor could not run the batches (a worker died, a cluster is unreachable)."""
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        os.cpu_count() or 1
+
+
+def batches(plugins: tuple[str, ...], workload: Any, runs: Runs,
+            workers: int) -> list[Batch]:
+    """``runs`` cut into consecutive batches, at least `BATCHES_PER_WORKER` per worker."""
+    size = max(1, min(MAX_BATCH, -(-len(runs) // (max(workers, 1) * BATCHES_PER_WORKER))))
+    return [Batch(plugins, workload, tuple(runs[start:start + size]))
+            for start in range(0, len(runs), size)]
+
+
+def local(work: Sequence[Batch], workers: int,
+          pm: PluginManager) -> Generator[list[Result], None, None]:
+    """Run in this process (one worker) or in a pool of ``workers`` processes.
+
+    The pool's processes come from a fork server that has imported osmodel once,
+    so each starts in milliseconds, and none is forked from a process that may
+    have threads (a progress bar, a Dask client).
+    """
+    if not work:
+        return
+    if workers == 1:
+        adopt(work[0].plugins, pm)
+        for batch in work:
+            yield run_batch(batch)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["osmodel.plugins.sweep.work",
+                                        "osmodel.plugins.schedule.engine"])
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=warm,
+                               initargs=(work[0].plugins,))
+    futures: list[Future[list[Result]]] = []
+    try:
+        futures = [pool.submit(run_batch, batch) for batch in work]
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                raise ExecutorError("a worker process of the pool died (out of memory, or "
+                                    "killed); the runs finished so far are written") from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def dask(work: Sequence[Batch], workers: int | None,
+         address: str | None) -> Generator[list[Result], None, None]:
+    """Run on the Dask scheduler at ``address``, or on a LocalCluster of ``workers``
+    processes started for this sweep and stopped after it."""
+    distributed = need("dask.distributed", "dask", "--executor dask")
+    cluster = None
+    try:
+        if address is None:
+            cluster = distributed.LocalCluster(
+                n_workers=workers or default_workers(), threads_per_worker=1,
+                processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+            client = distributed.Client(cluster)
+        else:
+            client = distributed.Client(address, timeout="10s")
+    except (OSError, TimeoutError) as error:
+        if cluster is not None:
+            cluster.close()
+        raise ExecutorError(f"--address {address}: cannot reach a Dask scheduler there: "
+                            f"{error}") from None
+    futures: list[Any] = []
+    try:
+        if work:
+            client.run(warm, work[0].plugins)  # every worker's start-up, before the clock
+        futures = client.map(run_batch, list(work), pure=False)
+        for future in distributed.as_completed(futures):
+            try:
+                yield future.result()
+            except Exception as error:
+                raise ExecutorError(
+                    f"a Dask worker failed a batch ({type(error).__name__}: {error}); is "
+                    "osmodel, with the same plugins, installed on every worker?") from None
+    finally:
+        if futures:
+            client.cancel(futures)
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def dask_workers(address: str) -> int:  # pragma: no cover - used by docs and benchmarks
+    distributed = need("dask.distributed", "dask", "--executor dask")
+    with distributed.Client(address, timeout="10s") as client:
+        return len(client.scheduler_info()["workers"])
