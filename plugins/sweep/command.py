@@ -177,7 +177,8 @@ def _resumed(output: str, columns: tuple[str, ...], metrics: tuple[str, ...],
                                        f"{len(columns)}")
         index = keys.get(row[:width + 1])
         if index is None:
-            shown = ", ".join(f"{c}={v}" for c, v in zip(columns, row[:width + 1], strict=True))
+            shown = ", ".join(f"{c}={v}" for c, v in zip(columns[:width + 1], row[:width + 1],
+                                                             strict=True))
             raise results.ResultsError(f"--resume: {output}:{line}: the run {shown} is not "
                                        "one of this spec's runs")
         if index in done:
@@ -211,7 +212,7 @@ def _progress(total: int, already: int) -> Iterator[Callable[[int], None]]:
             from rich.text import Text
 
             speed = task.finished_speed or task.speed
-            return Text("" if speed is None else f"{speed:,.1f} runs/s")
+            return Text(f"{'?' if speed is None else f'{speed:,.1f}'} runs/s")
 
     columns = (TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), Rate(),
                TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn())

@@ -65,9 +65,12 @@ def local(work: Sequence[Batch], workers: int,
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if context.get_start_method() == "forkserver":
+    if context.get_start_method() == "forkserver":  # what every worker imports, once
+        from osmodel.kernel.manager import BUILTIN_PLUGINS
+
         context.set_forkserver_preload(["osmodel.plugins.sweep.work",
-                                        "osmodel.plugins.schedule.engine"])
+                                        "osmodel.plugins.schedule.engine",
+                                        *(module for _, module in BUILTIN_PLUGINS)])
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=warm,
                                initargs=(work[0].plugins,))
     futures: list[Future[list[Result]]] = []
@@ -93,7 +96,7 @@ def dask(work: Sequence[Batch], workers: int | None,
         if address is None:
             cluster = distributed.LocalCluster(
                 n_workers=workers or default_workers(), threads_per_worker=1,
-                processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
             client = distributed.Client(cluster)
         else:
             client = distributed.Client(address, timeout="10s")

@@ -28,7 +28,10 @@ def plot_png(columns: Sequence[str], cells: Sequence[tuple[str, ...]],
     for row in rows:
         if row[status] == "ok" and row[:width] in values:
             values[row[:width]].append(row)
-    names = ["\n".join(part for part in cell if part) or "all" for cell in cells]
+    heads = columns[:width]
+    names = ["\n".join(value if head == "policy" else f"{head} {value}"
+                       for head, value in zip(heads, cell, strict=True) if value) or "all"
+             for cell in cells]
     panels = len(metrics)
     across = 2 if panels > 1 else 1
     down = -(-panels // across)
