@@ -92,6 +92,7 @@ def _sweep(state: AppState, plugins: tuple[str, ...], opts: Options) -> None:
     done: dict[int, tuple[str, ...]] = {}
     if opts.resume and os.path.exists(opts.output):
         done = _resumed(opts.output, columns, metrics, keys)
+    resumed = len(done)
     pending = [run for run in runs if run[0] not in done]
     width = len(metrics)
 
@@ -107,12 +108,13 @@ def _sweep(state: AppState, plugins: tuple[str, ...], opts: Options) -> None:
         executors.default_workers() if opts.address is None else None)
     batches = executors.batches(plugins, workload, pending,
                                 workers or executors.default_workers())
-    stream: Generator[list[Result], None, None] = (
-        executors.local(batches, workers or 1, pm) if opts.executor == "local"
-        else executors.dask(batches, workers, opts.address))
+    stream: Generator[list[Result], None, None] | None = None
     last_write = time.monotonic()
     cost = 0.0
     try:
+        # started (and every batch handed out) before the progress bar's thread exists
+        stream = (executors.local(batches, workers or 1, pm) if opts.executor == "local"
+                  else executors.dask(batches, workers, opts.address))
         with _progress(len(runs), len(runs) - len(pending)) as advance:
             for finished in stream:
                 for result in finished:
@@ -125,13 +127,16 @@ def _sweep(state: AppState, plugins: tuple[str, ...], opts: Options) -> None:
                     cost = time.monotonic() - now
                     last_write = time.monotonic()
     except KeyboardInterrupt:
-        stream.close()
-        save()
+        if stream is not None:
+            stream.close()
+        if len(done) > resumed:
+            save()
         typer.echo(f"osmodel: interrupted: {len(done):,} of {len(runs):,} runs are in "
                    f"{opts.output}; the same command with --resume goes on", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except OsmodelError:
-        save()
+        if len(done) > resumed:  # keep what finished before the executor failed
+            save()
         raise
     save()
     rows = [done[i] for i in sorted(done)]

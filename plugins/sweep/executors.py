@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
+import threading
 from collections.abc import Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
 #: At most this many runs a batch: a batch is the unit of progress and of lost work.
 MAX_BATCH = 250
+#: How long to try to reach a Dask scheduler at ``--address``.
+CONNECT_TIMEOUT = "10s"
 #: Batches per worker, at least: enough that a slow batch does not leave a worker idle.
 BATCHES_PER_WORKER = 8
 
@@ -52,30 +56,43 @@ def local(work: Sequence[Batch], workers: int,
           pm: PluginManager) -> Generator[list[Result], None, None]:
     """Run in this process (one worker) or in a pool of ``workers`` processes.
 
-    The pool's processes come from a fork server that has imported osmodel once,
-    so each starts in milliseconds, and none is forked from a process that may
-    have threads (a progress bar, a Dask client).
+    The pool is started, and every batch submitted, before this returns: its
+    processes are forked while this process has no other thread (the progress
+    bar starts after), so each starts with osmodel imported; where forking is not
+    safe, they come from a fork server that imports osmodel once.
     """
-    if not work:
-        return
-    if workers == 1:
-        adopt(work[0].plugins, pm)
-        for batch in work:
-            yield run_batch(batch)
-        return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if context.get_start_method() == "forkserver":  # what every worker imports, once
-        from osmodel.kernel.manager import BUILTIN_PLUGINS
-
-        context.set_forkserver_preload(["osmodel.plugins.sweep.work",
-                                        "osmodel.plugins.schedule.engine",
-                                        *(module for _, module in BUILTIN_PLUGINS)])
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=warm,
+    if workers == 1 or not work:
+        if work:
+            adopt(work[0].plugins, pm)
+        return (run_batch(batch) for batch in work)
+    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=warm,
                                initargs=(work[0].plugins,))
-    futures: list[Future[list[Result]]] = []
     try:
         futures = [pool.submit(run_batch, batch) for batch in work]
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    return _pooled(pool, futures)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        from osmodel.kernel.manager import BUILTIN_PLUGINS
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["osmodel.plugins.sweep.work",  # once, for all workers
+                                        "osmodel.plugins.schedule.engine",
+                                        *(module for _, module in BUILTIN_PLUGINS)])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _pooled(pool: ProcessPoolExecutor,
+            futures: list[Future[list[Result]]]) -> Generator[list[Result], None, None]:
+    try:
         for future in as_completed(futures):
             try:
                 yield future.result()
@@ -89,7 +106,8 @@ def local(work: Sequence[Batch], workers: int,
 def dask(work: Sequence[Batch], workers: int | None,
          address: str | None) -> Generator[list[Result], None, None]:
     """Run on the Dask scheduler at ``address``, or on a LocalCluster of ``workers``
-    processes started for this sweep and stopped after it."""
+    processes started for this sweep and stopped after it.  The cluster is reached
+    and the batches submitted before this returns, so a bad address fails at once."""
     distributed = need("dask.distributed", "dask", "--executor dask")
     cluster = None
     try:
@@ -99,17 +117,27 @@ def dask(work: Sequence[Batch], workers: int | None,
                 processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
             client = distributed.Client(cluster)
         else:
-            client = distributed.Client(address, timeout="10s")
+            client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as error:
         if cluster is not None:
             cluster.close()
         raise ExecutorError(f"--address {address}: cannot reach a Dask scheduler there: "
                             f"{error}") from None
-    futures: list[Any] = []
     try:
         if work:
-            client.run(warm, work[0].plugins)  # every worker's start-up, before the clock
+            client.run(warm, work[0].plugins)  # every worker's imports, before the first batch
         futures = client.map(run_batch, list(work), pure=False)
+    except BaseException:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+        raise
+    return _distributed(distributed, client, cluster, futures)
+
+
+def _distributed(distributed: Any, client: Any, cluster: Any,
+                 futures: list[Any]) -> Generator[list[Result], None, None]:
+    try:
         for future in distributed.as_completed(futures):
             try:
                 yield future.result()
@@ -118,8 +146,7 @@ def dask(work: Sequence[Batch], workers: int | None,
                     f"a Dask worker failed a batch ({type(error).__name__}: {error}); is "
                     "osmodel, with the same plugins, installed on every worker?") from None
     finally:
-        if futures:
-            client.cancel(futures)
+        client.cancel(futures)
         client.close()
         if cluster is not None:
             cluster.close()
@@ -127,5 +154,5 @@ def dask(work: Sequence[Batch], workers: int | None,
 
 def dask_workers(address: str) -> int:  # pragma: no cover - used by docs and benchmarks
     distributed = need("dask.distributed", "dask", "--executor dask")
-    with distributed.Client(address, timeout="10s") as client:
+    with distributed.Client(address, timeout=CONNECT_TIMEOUT) as client:
         return len(client.scheduler_info()["workers"])

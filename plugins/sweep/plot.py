@@ -37,16 +37,22 @@ def plot_png(columns: Sequence[str], cells: Sequence[tuple[str, ...]],
     down = -(-panels // across)
     figure, axes = plt.subplots(down, across, squeeze=False,
                                 figsize=(max(6.0, 1.0 + 0.7 * len(cells)) * across,
-                                         3.4 * down), layout="constrained")
+                                         3.4 * down))
+    # fixed margins: a constrained layout measures every label, and costs more than the plot
+    lines = max((name.count("\n") + 1 for name in names), default=1)
+    figure.subplots_adjust(left=0.07, right=0.98, top=1 - 0.8 / (3.4 * down),
+                           bottom=(0.25 + 0.14 * lines) / (3.4 * down),
+                           hspace=0.25 + 0.1 * lines, wspace=0.18)
     for number, (metric, index) in enumerate(metrics):
         ax = axes[number // across][number % across]
         data = [[float(row[index]) for row in values[cell]] for cell in cells]
         ax.boxplot(data, showfliers=False, widths=0.6)
+        xs: list[float] = []  # the runs themselves, spread sideways a little, the same each time
+        ys: list[float] = []
         for position, points in enumerate(data, 1):
-            if points:  # the runs themselves, spread sideways a little, the same each time
-                offsets = [((k * 37) % 21 - 10) / 70 for k in range(len(points))]
-                ax.plot([position + o for o in offsets], points, ".", markersize=3,
-                        alpha=0.35, color="tab:blue")
+            xs += [position + ((k * 37) % 21 - 10) / 70 for k in range(len(points))]
+            ys += points
+        ax.plot(xs, ys, ".", markersize=3, alpha=0.35, color="tab:blue")
         ax.set_title(metric)
         ax.set_xticks(range(1, len(cells) + 1), names, fontsize=8)
         ax.grid(axis="y", alpha=0.3)
