@@ -2,7 +2,8 @@
 
 A spec is user input like a scenario, so every mistake is a `SourceError` at
 the line and column to fix, found by the same means (`osmodel.kernel.tomlpos`):
-the text is guarded before tomllib sees it and located after.  Values are
+the text is guarded before tomllib sees it and located after, and a bad
+value is quoted as the scenario loader quotes it.  Values are
 checked here only for their shape and bounds; whether a policy takes an
 option is the policy's to say, and `osmodel.plugins.sweep.checks` asks it
 before anything runs.
@@ -23,7 +24,7 @@ from attrs import frozen
 
 from osmodel.kernel.errors import Location, SourceError
 from osmodel.kernel.machine import MAX_CPUS, MAX_TICKS
-from osmodel.kernel.scenario import INT64_MAX, INT64_MIN, MAX_SCENARIO_BYTES
+from osmodel.kernel.scenario import INT64_MAX, INT64_MIN, MAX_SCENARIO_BYTES, _is_int, _show
 from osmodel.kernel.tomlpos import KeyPath, Locator, line_column, toml_error_position, unsafe_toml
 
 #: The most runs one sweep may have: every row is kept in memory until it is written.
@@ -104,24 +105,6 @@ class Spec:
     @property
     def runs(self) -> int:
         return len(self.cells) * len(self.seeds)
-
-
-def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"' if len(value) <= 40 else f'"{value[:37]}..."'
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    return f"a date/time ({value})"
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def label(value: OptionValue) -> str:
