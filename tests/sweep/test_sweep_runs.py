@@ -334,3 +334,29 @@ def test_the_progress_bar_shows_on_a_terminal(tmp_path: Path,
         advance(5)
     text = "".join(shown)
     assert "10/10" in text and "runs/s" in text and "left" in text
+
+
+def test_checkpoints_are_whole_files_of_the_runs_so_far(
+        reference: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from osmodel.plugins.sweep import command
+
+    monkeypatch.setattr(command, "CHECKPOINT_SECONDS", 0.0)
+    reference_lines = reference.decode().splitlines(keepends=True)
+    seen: list[int] = []
+    original = executors.run_batch
+    out = tmp_path / "out.csv"
+
+    def watching(batch):  # type: ignore[no-untyped-def]
+        if out.exists():  # what a reader would find while the sweep runs
+            lines = out.read_text().splitlines(keepends=True)
+            assert lines[0] == reference_lines[0]
+            places = [reference_lines.index(line) for line in lines]
+            assert places == sorted(places)
+            seen.append(len(lines) - 1)
+        return original(batch)
+
+    monkeypatch.setattr(executors, "run_batch", watching)
+    code, _, stderr, out = sweep(tmp_path, SPEC, "--workers", "1")
+    assert code == 0, stderr
+    assert out.read_bytes() == reference
+    assert seen == sorted(seen) and len(seen) >= 3 and 0 < seen[0] < 32

@@ -126,6 +126,10 @@ def test_options_of_the_command_are_checked(tmp_path: Path) -> None:
     result = run_cli("sweep", str(path), "-o", out, "--address", "tcp://127.0.0.1:1")
     assert result.code == 2
     assert "--address names a Dask scheduler: use it with --executor dask" in result.stderr
+    result = run_cli("sweep", str(path), "-o", out, "--executor", "dask", "--address",
+                     "tcp://127.0.0.1:1", "--workers", "2")
+    assert result.code == 2
+    assert "--workers sets the size of a LocalCluster" in result.stderr
     result = run_cli("--platform", "unix", "sweep", str(path), "-o", out)
     assert result.code == 2
     assert "a drawn workload runs on the bare platform" in result.stderr
