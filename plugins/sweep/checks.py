@@ -9,6 +9,7 @@ failure may depend on the seed, and a failed run is a row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from osmodel.kernel.boot import UnknownChoice
@@ -23,11 +24,12 @@ if TYPE_CHECKING:
     from osmodel.kernel.scenario import Scenario
 
 
-def check_cells(pm: PluginManager, spec: Spec, workload: Generated | Scenario) -> None:
-    """Boot each distinct setup once with the first seed; a refusal is a SourceError at the
-    grid value it came from."""
+def check_cells(pm: PluginManager, cells: Sequence[Cell], spec: Spec,
+                workload: Generated | Scenario) -> None:
+    """Boot each distinct setup of ``cells`` once with the spec's first seed; a refusal is a
+    SourceError at the grid value it came from."""
     seen: set[object] = set()
-    for cell in spec.cells:
+    for cell in cells:
         key = (cell.policy, cell.options, cell.cpus, cell.platform)
         if key in seen:
             continue

@@ -75,7 +75,9 @@ def _sweep(state: AppState, plugins: tuple[str, ...], opts: Options) -> None:
     pm = state.pm
     spec = load_spec(opts.spec, policies=sorted(schedulers(pm)), platforms=sorted(platforms(pm)))
     workload = _workload(state, spec)
-    check_cells(pm, spec, workload)
+    cells = [cell if cell.platform is not None or state.platform is None
+             else attrs.evolve(cell, platform=state.platform) for cell in spec.cells]
+    check_cells(pm, cells, spec, workload)
     results.check_target(opts.output)
     if opts.plot is not None:
         from osmodel.plugins.output import check_output
@@ -84,8 +86,6 @@ def _sweep(state: AppState, plugins: tuple[str, ...], opts: Options) -> None:
 
     metrics = GENERATED_METRICS if isinstance(workload, Generated) else SCENARIO_METRICS
     columns = (*spec.columns, "seed", "status", *metrics, "error")
-    cells = [cell if cell.platform is not None or state.platform is None
-             else attrs.evolve(cell, platform=state.platform) for cell in spec.cells]
     runs: Runs = [(number * len(spec.seeds) + order, cell, seed)
                   for number, cell in enumerate(cells) for order, seed in enumerate(spec.seeds)]
     keys = {(*cell.labels, str(seed)): index for index, cell, seed in runs}
