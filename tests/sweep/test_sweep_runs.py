@@ -96,7 +96,7 @@ def test_same_bytes_with_two_workers(reference: bytes, tmp_path: Path) -> None:
     assert stderr == ""  # no progress bar when stderr is not a terminal
 
 
-def test_batches_do_not_depend_on_order(tmp_path: Path) -> None:
+def test_batches_are_consecutive_runs() -> None:
     """Batches are consecutive runs; many workers get many small batches."""
     runs = [(index, None, index) for index in range(100)]
     cut = executors.batches((), None, runs, 2)  # type: ignore[arg-type]
@@ -326,8 +326,7 @@ def test_the_progress_bar_shows_on_a_terminal(tmp_path: Path,
         def flush(self) -> None:
             pass
 
-    monkeypatch.setattr(command.sys, "stderr", Terminal())
-    monkeypatch.setattr(sys, "stderr", command.sys.stderr)
+    monkeypatch.setattr(sys, "stderr", Terminal())  # what rich and the command both see
     with command._progress(10, 2) as advance:
         advance(3)
         time.sleep(0.05)
