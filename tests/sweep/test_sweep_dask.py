@@ -8,14 +8,13 @@ parallel threads keep to their own plugin managers.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import run_cli
-
-distributed = pytest.importorskip("dask.distributed")
 
 SPEC = """\
 [sweep]
@@ -30,7 +29,27 @@ max_length = 30
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[Any]:
+def distributed() -> Iterator[Any]:
+    """dask.distributed, imported here rather than when the module is collected.
+
+    Importing it imports the importlib_metadata backport, which puts its own finder
+    on sys.meta_path and deletes the standard one's ``find_distributions``; the
+    start-up pre-check (`may_declare_entry_points`, tested in test_startup) then
+    sees a finder it cannot list and says yes to everything.  Both are put back as
+    they were when this module is done.
+    """
+    from importlib.machinery import PathFinder
+
+    before = list(sys.meta_path)
+    standard = PathFinder.__dict__.get("find_distributions")
+    yield pytest.importorskip("dask.distributed")
+    sys.meta_path[:] = [finder for finder in sys.meta_path if finder in before]
+    if standard is not None and "find_distributions" not in PathFinder.__dict__:
+        setattr(PathFinder, "find_distributions", standard)  # noqa: B010
+
+
+@pytest.fixture(scope="module")
+def cluster(distributed: Any) -> Iterator[Any]:
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   dashboard_address=":0", silence_logs=logging.ERROR) as made:
         yield made
@@ -54,7 +73,7 @@ def test_a_cluster_gives_the_local_bytes(cluster: Any, tmp_path: Path) -> None:
 
 
 def test_a_local_cluster_is_started_when_no_address_is_given(
-        cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        distributed: Any, cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[dict[str, Any]] = []
 
     def started(**options: Any) -> Any:  # the module's cluster stands in for a new one
@@ -70,7 +89,7 @@ def test_a_local_cluster_is_started_when_no_address_is_given(
                      "dashboard_address": ":0", "silence_logs": logging.ERROR}]
 
 
-def test_an_unreachable_scheduler_is_one_line(tmp_path: Path,
+def test_an_unreachable_scheduler_is_one_line(distributed: Any, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from osmodel.plugins.sweep import executors
 
