@@ -52,6 +52,7 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("ostep", "osmodel.plugins.ostep"),
     ("gallery", "osmodel.plugins.gallery"),
     ("quiz", "osmodel.plugins.quiz"),
+    ("sweep", "osmodel.plugins.sweep"),
 )
 #: Set to 1 (true, yes, on) to skip the ``osmodel`` entry-point group; 0 (false, no, off)
 #: or empty loads it.  Unlike PYTEST_DISABLE_PLUGIN_AUTOLOAD, where any value disables,
