@@ -1,57 +1,21 @@
 """``osmodel sweep``: a grid of runs (policies x CPUs x options x seeds) as one command.
 
-Registered as a built-in plugin like any command.  Only the command's
-options live here: the engine, the executors (a process pool, or Dask) and
-the plot (matplotlib) are imported when the command runs, so every other
-command starts as fast as before.
+Registered as a built-in plugin like any command, and declared by where it
+lives (`cli`): its options, the engine, the executors (a process pool, or
+Dask) and the plot (matplotlib) are imported when the command runs, so every
+other command starts as fast as before.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-from pathlib import Path
-
-import typer
+from typing import TYPE_CHECKING
 
 from osmodel.kernel import hookimpl
-from osmodel.kernel.cli import AppState
 
-__all__ = ["osmodel_commands"]
-
-
-class Executor(StrEnum):
-    local = "local"
-    dask = "dask"
+if TYPE_CHECKING:
+    from osmodel.kernel.cli import CommandLine
 
 
 @hookimpl
-def osmodel_commands(app: typer.Typer) -> None:
-    @app.command()
-    def sweep(
-        ctx: typer.Context,
-        spec: Path = typer.Argument(..., help="The sweep spec (TOML): [sweep] seeds, [grid], "
-                                    "[workload]."),
-        output: str = typer.Option(..., "-o", "--output", metavar="FILE",
-                                   help="The results: CSV, or Parquet for a .parquet name."),
-        executor: Executor = typer.Option(Executor.local, "--executor",
-                                          help="local (a process pool) or dask."),
-        address: str | None = typer.Option(
-            None, "--address", metavar="ADDR",
-            help="dask: the scheduler of a running cluster (default: a LocalCluster)."),
-        workers: int | None = typer.Option(
-            None, "--workers", min=1, max=4096,
-            help="Worker processes (default: one per core)."),
-        resume: bool = typer.Option(False, "--resume",
-                                    help="Skip the runs already in the output."),
-        plot: str | None = typer.Option(None, "--plot", metavar="FILE.png",
-                                        help="Draw each metric's distribution per cell."),
-    ) -> None:
-        """Run a grid of workloads, policies and seeds; write one row per run and
-        summarise each cell."""
-        from .command import Options, sweep
-
-        root = ctx.find_root()
-        state: AppState = root.obj
-        plugins = tuple(root.params.get("plugin") or ())
-        sweep(state, plugins, Options(spec, output, executor.value, address, workers,
-                                      resume, plot))
+def osmodel_commands(app: CommandLine) -> None:
+    app.lazy_command("sweep", "osmodel.plugins.sweep.cli:sweep", order=78)
