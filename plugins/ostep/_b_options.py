@@ -31,8 +31,12 @@ class FlagParser(optparse.OptionParser):
         raise HomeworkUsageError(f"ostep {self.homework}: {msg or 'bad flags'}")
 
     def read(self, argv: Sequence[str]) -> Any:
-        """The flags' values (the ignored words after them are dropped, as the original does)."""
-        options, _ = self.parse_args(list(argv))
+        """The flags' values; a word that is not a flag is refused (the original ignores it,
+        which hides typos such as ``-L 2 3``), as for every ``osmodel ostep`` homework."""
+        options, rest = self.parse_args(list(argv))
+        if rest:
+            raise self.fail(f"unexpected word {rest[0][:40]!r} (only flags follow the "
+                            "simulator's name)")
         return options
 
     def fail(self, message: str) -> HomeworkUsageError:

@@ -155,6 +155,7 @@ def test_it_is_registered_under_its_name() -> None:
     (["-m", "0", "-c"], "run time 0"),
     (["-l", "-5,10,0", "-c"], "starts at -5"),
     (["-l", "0,10,2", "-i", "0", "-c"], "-i 0"),
+    (["-q", "5", "7"], "unexpected word '7' (only flags follow"),
 ])
 def test_bad_flags_are_usage_errors(argv: list[str], message: str) -> None:
     with pytest.raises(HomeworkUsageError, match=r"^ostep mlfq: ") as error:

@@ -117,6 +117,7 @@ def test_it_is_registered_under_its_name() -> None:
     (["-l", "1:50", "-S", "SWITCH_NEVER"], "SWITCH_ON_IO or SWITCH_ON_END"),
     (["-l", "1:50", "-I", "later"], "IO_RUN_LATER or"),
     (["-P", "c3,x2"], "bad instruction 'x2'"),
+    (["-l", "3:50", "2"], "unexpected word '2' (only flags follow"),
     (["-P", "c,i"], "is not cN"),
     (["-P", "c3,,i"], "an empty instruction"),
     (["-l", "2:50", "-L", "-1"], "negative time"),
