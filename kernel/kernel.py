@@ -1147,8 +1147,13 @@ class Kernel:
                                 return
                     left = ctx.burst_left
                     if not left:
-                        entry = proc.image.code[ctx.pc]
-                        if now >= limit and not entry[4]:
+                        code = proc.image.code
+                        pc = ctx.pc
+                        entry = code[pc]
+                        # the rest of an instruction under way (an I/O's start after its
+                        # issue) is not cut off by the end of the slice
+                        if now >= limit and not entry[4] and not (
+                                pc and code[pc - 1][3] == entry[3]):
                             break
                         ctx.pc += 1
                         executed += 1
@@ -1175,6 +1180,16 @@ class Kernel:
                         ctx.burst_left = end - stop
                         now = self.now = stop
                         continue
+                    if end == bound and end <= limit and bound < self._horizon:
+                        code = proc.image.code
+                        pc = ctx.pc
+                        if pc and code[pc][3] == code[pc - 1][3]:
+                            # the burst ends as another event is due and the rest of its
+                            # instruction follows (an I/O issued in this tick starts now):
+                            # that happens first, so nothing can come between the two
+                            now = self.now = end
+                            ctx.burst_left = 0
+                            continue
                     cpu.burst_from = now
                     cpu.stepping = True
                     cpu.gen += 1
