@@ -28,11 +28,12 @@ from osmodel.kernel.runs import SWITCHING, RunLog
 from osmodel.kernel.simulation import guarded
 from osmodel.plugins.views.intervals import state_intervals
 
-from .workload import MAX_TABLE_TICKS, Job, Workload, program_name
+from .workload import MAX_TABLE_TICKS, Job, Workload, program_names
 
 if TYPE_CHECKING:
     from osmodel.kernel.kernel import Kernel
     from osmodel.kernel.manager import PluginManager
+    from osmodel.kernel.process import Accounting
 
 PLATFORM = "bare"
 
@@ -221,22 +222,36 @@ def run(pm: PluginManager, workload: Workload, setup: Setup, *,
 
 def _measure(kernel: Kernel, workload: Workload, setup: Setup,
              recorder: Recorder | None) -> Outcome:
-    kernel.history = []
+    kernel.history = None  # each job's accounting is kept below, not its whole process
     log = kernel.runs = RunLog()
+    jobs = workload.jobs
     job_of: dict[int, int] = {}
+    accounts: list[Accounting | None] = [None] * len(jobs)
     start = kernel.resolve("osmodel_batch_job")
+    names = program_names(jobs)
+    launching = kernel.launching
 
-    names = {job.steps: program_name(job) for job in workload.jobs}
+    def arrive(batch: list[int]) -> None:
+        """Start the jobs that arrive at one time, in their order (one event for them all:
+        they would come out of the event queue in this order, one after another)."""
+        for position in batch:
+            job = jobs[position]
+            with launching(job.launch):
+                process = start(kernel=kernel, program=names[position], args=())
+            if process is None:
+                raise ConfigError(f"platform {PLATFORM} did not start job {job.index}")
+            job_of[process.pid] = job.index
+            accounts[position] = process.acct
 
-    def arrive(job: Job) -> None:
-        with kernel.launching(job.launch):
-            process = start(kernel=kernel, program=names[job.steps], args=[])
-        if process is None:
-            raise ConfigError(f"platform {PLATFORM} did not start job {job.index}")
-        job_of[process.pid] = job.index
-
-    for job in workload.jobs:
-        kernel.at(job.arrival, arrive, job)
+    batches: dict[int, list[int]] = {}
+    for position, job in enumerate(jobs):
+        batch = batches.get(job.arrival)
+        if batch is None:
+            batches[job.arrival] = [position]
+        else:
+            batch.append(position)
+    for arrival, batch in batches.items():
+        kernel.at(arrival, arrive, batch)
     guarded(kernel, kernel.run)
     guarded(kernel, lambda: call(kernel.pm, "osmodel_finish", kernel=kernel))
     for sink in kernel.sinks:
@@ -245,24 +260,23 @@ def _measure(kernel: Kernel, workload: Workload, setup: Setup,
         if cpu.proc is not None and kernel.now > cpu.run_start:
             log.ran(cpu.index, cpu.proc.pid, cpu.run_start, kernel.now)
 
-    processes = {p.pid: p for p in (*kernel.history, *kernel.processes.values())}
-    unfinished = sorted(index for pid, index in job_of.items()
-                        if processes[pid].acct.ended is None)
-    if unfinished or len(job_of) < len(workload.jobs):
-        started = set(job_of.values())
-        never = [job.index for job in workload.jobs if job.index not in started]
+    unfinished = sorted(job.index for job, acct in zip(jobs, accounts, strict=True)
+                        if acct is None or acct.ended is None)
+    if unfinished:
         raise OsmodelError(
-            f"policy {setup.policy} left job{'s' if len(unfinished + never) > 1 else ''} "
-            f"{', '.join(map(str, sorted(unfinished + never)))} unfinished at time "
+            f"policy {setup.policy} left job{'s' if len(unfinished) > 1 else ''} "
+            f"{', '.join(map(str, unfinished))} unfinished at time "
             f"{kernel.now}: it stopped giving them a CPU")
     costs = (setup.io_issue_cost, setup.io_done_cost)
+    demands: dict[int, int] = {}  # by the step list's identity: equal ones are shared
     results = []
-    for pid, index in sorted(job_of.items(), key=lambda item: item[1]):
-        acct = processes[pid].acct
-        job = workload.jobs[index]
-        assert acct.ended is not None
+    for job, acct in zip(jobs, accounts, strict=True):
+        assert acct is not None and acct.ended is not None
+        demand = demands.get(id(job.steps))
+        if demand is None:
+            demand = demands[id(job.steps)] = job.demand(*costs)
         first = acct.first_run if acct.first_run is not None else acct.ended
-        results.append(JobResult(index, job.demand(*costs), job.arrival, first, acct.ended,
+        results.append(JobResult(job.index, demand, job.arrival, first, acct.ended,
                                  acct.ready, acct.cpu, acct.blocked))
     ticks: tuple[Tick, ...] = ()
     if recorder is not None:
