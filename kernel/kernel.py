@@ -31,7 +31,7 @@ from .machine import Machine
 from .memory import STACK_TOP_PAGE, AddressSpace, FramePool, image_space
 from .process import ExitStatus, Frame, Process
 from .program import Program
-from .runs import SWITCHING, Alive, Phase, RunLog
+from .runs import Alive, Phase, RunLog
 from .states import BLOCKED, READY, RUNNING, TERMINATED, State
 
 if TYPE_CHECKING:
@@ -393,6 +393,8 @@ class Kernel:
                 acct.ready += now - acct.since
             elif proc.state is BLOCKED:
                 acct.blocked += now - acct.since
+                if self.runs is not None and now > acct.since:
+                    self.runs.blocked(proc.pid, acct.since, now)
             acct.since = now
         self._close_io()
 
@@ -575,6 +577,8 @@ class Kernel:
             acct.ready += now - acct.since
         elif old is BLOCKED:
             acct.blocked += now - acct.since
+            if self.runs is not None and now > acct.since:
+                self.runs.blocked(proc.pid, acct.since, now)
         acct.since = now
         proc.state = state
         if self.sinks:
@@ -853,7 +857,7 @@ class Kernel:
         if cost:
             cpu.switching += cost
             if self.runs is not None:
-                self.runs.ran(cpu.index, SWITCHING, now, begin)
+                self.runs.switch(cpu.index, proc.pid, now, begin)
             cpu.gen += 1
             cpu.stepping = False
             self._push(begin, self._begin, (cpu, cpu.gen))

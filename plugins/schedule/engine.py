@@ -5,8 +5,11 @@ The jobs are started the way the outside world starts jobs on ``bare``
 other scheduling fields set through ``kernel.launching``.  Which job ran
 where comes from the kernel's run log (``kernel.runs``), not from tracing: a
 traced run builds an event per switch and cannot be fast-forwarded.  The
-tick-by-tick table of a mixed workload does come from the trace, through the
-same intervals the timeline view draws.
+tick-by-tick table of a mixed workload comes from the same log (its blocked
+stretches and whom each switch went to), made a block of rows at a time as it
+is read (`osmodel.plugins.schedule.ticks`); `tick_table` reads the same table
+off a trace, which the tests compare it with.  A job's figures come from its
+accounting, kept as it arrives: ended processes are not kept.
 """
 
 from __future__ import annotations
@@ -21,13 +24,14 @@ from attrs import define, field, frozen
 
 from osmodel.kernel.boot import boot, schedulers
 from osmodel.kernel.errors import ConfigError, OsmodelError
-from osmodel.kernel.events import Event, Recorder, TraceSink
+from osmodel.kernel.events import Event, TraceSink
 from osmodel.kernel.hookcalls import call
 from osmodel.kernel.machine import Limits, Machine
 from osmodel.kernel.runs import SWITCHING, RunLog
 from osmodel.kernel.simulation import guarded
 from osmodel.plugins.views.intervals import state_intervals
 
+from .ticks import TickTable
 from .workload import MAX_TABLE_TICKS, Job, Workload, program_names
 
 if TYPE_CHECKING:
@@ -145,7 +149,8 @@ class Outcome:
     switching: tuple[int, ...]
     io_busy: int
     switches: int
-    ticks: tuple[Tick, ...] = ()
+    #: The tick-by-tick table of a mixed workload (a `TickTable`, made as it is read).
+    ticks: Sequence[Tick] = ()
 
     def average(self, metric: str) -> Fraction:
         values = [getattr(job, metric) for job in self.jobs]
@@ -208,24 +213,22 @@ def run(pm: PluginManager, workload: Workload, setup: Setup, *,
     afterwards: the kernel is closed.
     """
     check_policy(pm, setup.policy)
-    recorder = Recorder() if workload.mixed else None
-    all_sinks = (*sinks, recorder) if recorder is not None else tuple(sinks)
     limit = time_limit(workload, setup)
     kernel: Kernel = guarded(None, lambda: boot(
         setup.machine(limit), PLATFORM, pm, programs=workload.programs(), seed=setup.seed,
-        sinks=all_sinks), pm)
+        sinks=tuple(sinks)), pm)
     try:
-        return _measure(kernel, workload, setup, recorder)
+        return _measure(kernel, workload, setup)
     finally:
         kernel.close()
 
 
-def _measure(kernel: Kernel, workload: Workload, setup: Setup,
-             recorder: Recorder | None) -> Outcome:
+def _measure(kernel: Kernel, workload: Workload, setup: Setup) -> Outcome:
     kernel.history = None  # each job's accounting is kept below, not its whole process
     log = kernel.runs = RunLog()
     jobs = workload.jobs
     job_of: dict[int, int] = {}
+    position_of: dict[int, int] = {}
     accounts: list[Accounting | None] = [None] * len(jobs)
     start = kernel.resolve("osmodel_batch_job")
     names = program_names(jobs)
@@ -241,6 +244,7 @@ def _measure(kernel: Kernel, workload: Workload, setup: Setup,
             if process is None:
                 raise ConfigError(f"platform {PLATFORM} did not start job {job.index}")
             job_of[process.pid] = job.index
+            position_of[process.pid] = position
             accounts[position] = process.acct
 
     batches: dict[int, list[int]] = {}
@@ -278,13 +282,14 @@ def _measure(kernel: Kernel, workload: Workload, setup: Setup,
         first = acct.first_run if acct.first_run is not None else acct.ended
         results.append(JobResult(job.index, demand, job.arrival, first, acct.ended,
                                  acct.ready, acct.cpu, acct.blocked))
-    ticks: tuple[Tick, ...] = ()
-    if recorder is not None:
+    ticks: Sequence[Tick] = ()
+    if workload.mixed:
         if kernel.now > MAX_TABLE_TICKS:  # long I/O, late arrivals, costly switches
             raise ConfigError(f"the processes ran for {kernel.now:,} ticks (their I/O, "
                               "arrivals and switches); the tick-by-tick table has at most "
                               f"{MAX_TABLE_TICKS:,} rows")
-        ticks = tick_table(recorder.events, kernel.now, job_of, workload, costs)
+        ended = [result.finish for result in results]
+        ticks = TickTable.from_log(log, kernel.now, jobs, position_of, ended, costs)
     return Outcome(
         setup, workload, tuple(results), Slices(log, job_of), kernel.now,
         tuple(cpu.busy for cpu in kernel.cpus), tuple(cpu.switching for cpu in kernel.cpus),
@@ -404,7 +409,8 @@ def _labels(job: Job, costs: tuple[int, int]) -> list[str]:
 
 def tick_table(events: Sequence[Event], clock: int, job_of: Mapping[int, int],
                workload: Workload, costs: tuple[int, int]) -> tuple[Tick, ...]:
-    """Each job's state in every tick, from the trace (the timeline view's intervals).
+    """Each job's state in every tick, from a trace (the timeline view's intervals): what
+    `TickTable` makes from the run log, read the way the views read a run.
 
     Rows are filled a stretch at a time (slice assignment, not a store per tick)."""
     count = len(workload.jobs)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
 from osmodel.kernel.render import table
 from osmodel.plugins.views.timeline import axis, row_cells
 
-from .engine import Outcome, Setup, Slices, fixed, percent, run_order
+from .engine import Outcome, Setup, Slices, Tick, fixed, percent, run_order
 from .workload import Job, Workload
 
 DEFINITIONS = [
@@ -301,8 +302,7 @@ def answer_json(outcome: Outcome, seed: int | None) -> dict[str, Any]:
     if outcome.workload.mixed:
         doc["programs"] = [job.text for job in outcome.workload.jobs]
         doc["blocked"] = [r.blocked for r in outcome.jobs]
-        doc["ticks"] = ({"tick": t.tick, "states": list(t.states), "cpu": t.cpu, "io": t.io,
-                         "io_done": t.io_done} for t in outcome.ticks)
+        doc["ticks"] = TickRows(outcome.ticks)
         doc["totals"] = totals(outcome)
     return doc
 
@@ -328,6 +328,9 @@ def json_chunks(doc: dict[str, Any]) -> Iterator[str]:
             yield from _records_text(records[key])
             continue
         items = streams[key]
+        if isinstance(items, TickRows):
+            yield from items.json_text()
+            continue
         first = next(items, None)
         if first is None:
             yield "[]"
@@ -344,24 +347,86 @@ def json_chunks(doc: dict[str, Any]) -> Iterator[str]:
     yield text
 
 
+class TickRows(Iterator[dict[str, Any]]):
+    """The ``ticks`` of the JSON answer: each row as a dict when iterated, and written by
+    `json_chunks` straight from the table (the same text, without a dict per row)."""
+
+    def __init__(self, ticks: Sequence[Tick]) -> None:
+        self.ticks = ticks
+        self._rows = iter(ticks)
+
+    def __next__(self) -> dict[str, Any]:
+        t = next(self._rows)
+        return {"tick": t.tick, "states": list(t.states), "cpu": t.cpu, "io": t.io,
+                "io_done": t.io_done}
+
+    def json_text(self) -> Iterator[str]:
+        """The list as `json_chunks` writes a stream: an item a line, in chunks."""
+        encoded = _Encoded()
+        last: tuple[str, ...] | None = None
+        states = ""
+        lines: list[str] = []
+        separator = "[\n    "
+        for t in self._rows:
+            if t.states != last:  # neighbouring rows often differ only in their tick
+                last = t.states
+                states = ", ".join(map(encoded.__getitem__, last))
+            lines.append(f'{separator}{{"tick": {t.tick}, "states": [{states}], '
+                         f'"cpu": {t.cpu}, "io": {t.io}, '
+                         f'"io_done": {"true" if t.io_done else "false"}}}')
+            separator = ",\n    "
+            if len(lines) >= 4096:
+                yield "".join(lines)
+                lines.clear()
+        yield "".join(lines) + ("\n  ]" if separator != "[\n    " else "[]")
+
+
+class _Encoded(dict[str, str]):
+    """A state's JSON text, worked out once per distinct state."""
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = json.dumps(key)
+        return value
+
+
 def _one_line(first: Any) -> Callable[[Any], str]:
-    """``json.dumps`` for the items of a stream like ``first``: a dict of ints with the same
-    keys is one %-format (what the encoder writes, faster), anything else the encoder's."""
+    """``json.dumps`` for the items of a stream like ``first``, faster: a dict with the same
+    keys whose values have the same types as ``first``'s (ints, strings, booleans, None,
+    lists of strings) is one %-format of the encoder's own text for each value; anything
+    else goes to the encoder."""
     dumps = json.dumps
-    if first.__class__ is not dict or not first or not all(isinstance(k, str) for k in first):
+    if first.__class__ is not dict or not first or not all(k.__class__ is str for k in first):
         return dumps
     keys = list(first)
+    types = tuple(map(type, first.values()))
+    if not set(types) <= _FAST_TYPES:
+        return dumps
     template = "{" + ", ".join(dumps(key).replace("%", "%%") + ": %s" for key in keys) + "}"
-    ints = (int,) * len(keys)
+    text = encode_basestring_ascii
+    words = {True: "true", False: "false", None: "null"}
+
+    def one(value: Any) -> str:
+        kind = value.__class__
+        if kind is int:
+            return str(value)
+        if kind is str:
+            return text(value)  # type: ignore[no-any-return]
+        if kind is list and set(map(type, value)) <= _STR:
+            return "[" + ", ".join(map(text, value)) + "]"
+        return words[value] if kind is bool or value is None else dumps(value)
 
     def line(item: Any) -> str:
         if item.__class__ is dict and list(item) == keys:
             values = tuple(item.values())
-            if tuple(map(type, values)) == ints:
-                return template % values
+            if tuple(map(type, values)) == types:
+                return template % tuple(map(one, values))
         return dumps(item)
 
     return line
+
+
+_FAST_TYPES = {int, str, bool, type(None), list}
+_STR = {str}
 
 
 def _flat_records(value: Any) -> bool:
