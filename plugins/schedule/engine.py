@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from attrs import define, field, frozen
 
+from osmodel.kernel.asm import MAX_INSTRUCTIONS
 from osmodel.kernel.boot import boot, schedulers
 from osmodel.kernel.errors import ConfigError, OsmodelError
 from osmodel.kernel.events import Event, TraceSink
@@ -32,7 +33,14 @@ from osmodel.kernel.simulation import guarded
 from osmodel.plugins.views.intervals import state_intervals
 
 from .ticks import TickTable
-from .workload import MAX_TABLE_TICKS, Job, Workload, program_names
+from .workload import (
+    MAX_TABLE_TICKS,
+    Job,
+    Workload,
+    program_name,
+    program_names,
+    step_program,
+)
 
 if TYPE_CHECKING:
     from osmodel.kernel.kernel import Kernel
@@ -193,8 +201,12 @@ def check(pm: PluginManager, workload: Workload, setup: Setup) -> None:
     programs and the size of the workload, for printing a question without its run."""
     check_policy(pm, setup.policy)
     limit = time_limit(workload, setup)
+    for job in workload.jobs:  # the one way a step program can be wrong: too long
+        if len(job.steps) >= MAX_INSTRUCTIONS:
+            step_program(program_name(job), job.steps)
+    # the programs are `cpu N` and `io N` only, which always link: the run links them
     kernel: Kernel = guarded(None, lambda: boot(
-        setup.machine(limit), PLATFORM, pm, programs=workload.programs(), seed=setup.seed), pm)
+        setup.machine(limit), PLATFORM, pm, programs={}, seed=setup.seed), pm)
     kernel.close()
 
 
@@ -214,9 +226,13 @@ def run(pm: PluginManager, workload: Workload, setup: Setup, *,
     """
     check_policy(pm, setup.policy)
     limit = time_limit(workload, setup)
+    programs = workload.programs()
+    # built from steps, the programs are valid: given after boot, they are linked once,
+    # when their first job starts, instead of checked at boot and linked again
     kernel: Kernel = guarded(None, lambda: boot(
-        setup.machine(limit), PLATFORM, pm, programs=workload.programs(), seed=setup.seed,
+        setup.machine(limit), PLATFORM, pm, programs={}, seed=setup.seed,
         sinks=tuple(sinks)), pm)
+    kernel.programs.update(programs)
     try:
         return _measure(kernel, workload, setup)
     finally:

@@ -14,10 +14,9 @@ from collections.abc import Sequence
 
 from attrs import frozen
 
-from osmodel.kernel.asm import MAX_INSTRUCTIONS
-from osmodel.kernel.builder import ProgramBuilder
-from osmodel.kernel.errors import OsmodelError
-from osmodel.kernel.program import Program
+from osmodel.kernel.asm import MAX_INSTRUCTIONS, ProgramCollector
+from osmodel.kernel.errors import Location, OsmodelError
+from osmodel.kernel.program import Operand, Program
 
 #: The default length of an I/O written as a bare ``i`` (the homework simulator's).
 IO_LENGTH = 5
@@ -86,24 +85,23 @@ class Workload:
     def programs(self) -> dict[str, Program]:
         """One program per distinct step list: many processes, one program."""
         out: dict[str, Program] = {}
-        seen: set[int] = set()  # step lists by identity first: `jobs_from` shares equal ones
-        done: set[tuple[Step, ...]] = set()
-        for job in self.jobs:
-            if id(job.steps) in seen:
-                continue
-            seen.add(id(job.steps))
-            if job.steps in done:
-                continue
-            done.add(job.steps)
-            name = program_name(job)
-            builder = ProgramBuilder(name)
-            for step in job.steps:
-                if step.kind == "cpu":
-                    builder.cpu(step.ticks)
-                else:
-                    builder.io(step.ticks)
-            out[name] = builder.build()
+        for name, job in zip(program_names(self.jobs), self.jobs, strict=True):
+            if name not in out:  # the name spells the steps out: equal names, equal steps
+                out[name] = step_program(name, job.steps)
         return out
+
+
+def step_program(name: str, steps: Sequence[Step]) -> Program:
+    """``cpu N`` or ``io N`` for each step: the program `ProgramBuilder` would build (with
+    its locations), fed to the assembler's collector directly, as the operands are known
+    to be whole numbers (a workload can have thousands of steps)."""
+    file = f"<builder:{name}>"
+    collector = ProgramCollector(name, Location(file, 1, 1))
+    add = collector.instruction
+    for line, step in enumerate(steps, 1):
+        here = Location(file, line, 1)
+        add("cpu" if step.kind == "cpu" else "io", [Operand("int", step.ticks, here)], [], here)
+    return collector.build()
 
 
 def program_name(job: Job) -> str:
@@ -112,16 +110,12 @@ def program_name(job: Job) -> str:
 
 def program_names(jobs: Sequence[Job]) -> list[str]:
     """Each job's program name, by job index, worked out once per distinct step list."""
-    known: dict[tuple[Step, ...], str] = {}
-    by_id: dict[int, str] = {}  # `jobs_from` shares equal step lists: identity comes first
+    by_id: dict[int, str] = {}  # `jobs_from` shares equal step lists: one name each
     out = []
     for job in jobs:
         name = by_id.get(id(job.steps))
         if name is None:
-            name = known.get(job.steps)
-            if name is None:
-                name = known[job.steps] = program_name(job)
-            by_id[id(job.steps)] = name
+            name = by_id[id(job.steps)] = program_name(job)
         out.append(name)
     return out
 
