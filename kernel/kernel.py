@@ -29,7 +29,7 @@ from .hookcalls import caller, first
 from .link import Image, Linker, OpSpec
 from .machine import Machine
 from .memory import STACK_TOP_PAGE, AddressSpace, FramePool, image_space
-from .process import ExitStatus, Frame, Process
+from .process import RETIRED_CONTEXT, ExitStatus, Frame, Process
 from .program import Program
 from .runs import Alive, Phase, RunLog
 from .states import BLOCKED, READY, RUNNING, TERMINATED, State
@@ -764,6 +764,7 @@ class Kernel:
             self._enter(proc, TERMINATED, "released")
         if self.history is not None:
             self.history.append(proc)
+            proc.retire(keep_context=any(cpu.last is proc for cpu in self.cpus))
         if self.sinks:
             self.trace("release", proc.pid)
         announce = self._released
@@ -837,6 +838,9 @@ class Kernel:
                 cost = self.machine.switch_cost
             if self.sinks:
                 self._trace_switch(cpu, last, proc, cost)
+            if last is not None and last.context is not RETIRED_CONTEXT and last.exit is not None \
+                    and self.history is not None and self.processes.get(last.pid) is not last:
+                last.context = RETIRED_CONTEXT  # released: this CPU was the last to show it
         if self.sinks:
             self.trace("state", proc.pid, cpu.index, old=old.name, new="running",
                        reason="dispatched")
@@ -872,11 +876,15 @@ class Kernel:
     def _trace_switch(self, cpu: CPU, old: Process | None, new: Process, cost: int) -> None:
         saved = None
         if old is not None:
+            # an ended process's space and resources were released: empty, not made again
+            ended = old.exit is not None
+            segments = [] if ended and old._space is None else old.space.segments
+            resources = [] if ended and old._resources is None else list(old.resources)
             saved = {
                 **old.context.snapshot(),
                 "memory": [f"{s.name}:{s.start:#x}+{s.npages}{' shared' if s.shared else ''}"
-                           for s in old.space.segments],
-                "resources": [f"{n}:{_describe(slot.obj)}" for n, slot in old.resources],
+                           for s in segments],
+                "resources": [f"{n}:{_describe(slot.obj)}" for n, slot in resources],
                 "accounting": old.acct.as_dict(),
                 "scheduling": {"priority": old.priority, "level": old.level,
                                "tickets": old.tickets, "vruntime": old.vruntime},

@@ -92,6 +92,10 @@ class Context:
                 "burst_left": self.burst_left}
 
 
+#: The context every retired process shares (`Process.retire`): nothing runs it again.
+RETIRED_CONTEXT = Context(registers=[])
+
+
 @define(eq=False)
 class Accounting:
     """Times, in ticks.  ``since`` is when the current state began."""
@@ -206,6 +210,22 @@ class Process:
             self._space.release()
         if self._resources is not None:
             self._resources.close_all()
+
+    def retire(self, keep_context: bool = False) -> None:
+        """Shrink the record of a released process to what reports of an ended process
+        read: identity, program, cause, creator, state, exit, accounting, scheduling
+        fields and the platform's data.  Its memory and resources were released at its
+        exit (asked for again, they are empty), and the policy's entry, the timers and
+        the saved context go; ``keep_context`` keeps the context, which a CPU that ran
+        the process last still shows when it next switches (the trace's ``saved``)."""
+        self._space = None
+        self._resources = None
+        self.sched = None
+        self.wakeup = None
+        self.pending = ()
+        self.cpu = None
+        if not keep_context:
+            self.context = RETIRED_CONTEXT
 
     @property
     def extra(self) -> dict[str, Any]:
