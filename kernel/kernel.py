@@ -456,7 +456,7 @@ class Kernel:
         limits = self.machine.limits
         if limits.processes is not None or limits.created is not None:
             self.check_room()
-        image = self.images.get(program) if program.__class__ is str else None  # type: ignore[call-overload]
+        image = self.images.get(program) if isinstance(program, str) else None
         if image is None:
             image = self.image(program)
         if pid is None:

@@ -11,7 +11,7 @@ import json
 import string
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
-from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
+from json.encoder import encode_basestring_ascii
 from typing import Any, NamedTuple
 
 from osmodel.kernel.render import table
@@ -410,7 +410,7 @@ def _one_line(first: Any) -> Callable[[Any], str]:
         if kind is int:
             return str(value)
         if kind is str:
-            return text(value)  # type: ignore[no-any-return]
+            return text(value)
         if kind is list and set(map(type, value)) <= _STR:
             return "[" + ", ".join(map(text, value)) + "]"
         return words[value] if kind is bool or value is None else dumps(value)
