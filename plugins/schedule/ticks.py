@@ -123,10 +123,13 @@ class TickTable(Sequence["Tick"]):
     equal when their rows are.
     """
 
-    def __init__(self, clock: int, columns: list[_Column], done: set[int]) -> None:
+    def __init__(self, clock: int, log: RunLog, jobs: Sequence[Job],
+                 position_of: Mapping[int, int], ended: Sequence[int],
+                 costs: tuple[int, int]) -> None:
         self.clock = clock
-        self._columns = columns
-        self._done = done
+        self._source: tuple[RunLog, Sequence[Job], Mapping[int, int], Sequence[int],
+                            tuple[int, int]] | None = (log, jobs, position_of, ended, costs)
+        self._made: tuple[list[_Column], set[int]] | None = None
         self._cached: tuple[int, list[Tick]] | None = None
 
     @classmethod
@@ -134,51 +137,21 @@ class TickTable(Sequence["Tick"]):
                  position_of: Mapping[int, int], ended: Sequence[int],
                  costs: tuple[int, int]) -> TickTable:
         """The table of a run: ``position_of`` maps a pid to its job's position in
-        ``jobs``, ``ended`` is when each job ended."""
-        count = len(jobs)
-        running: list[Spans] = [[] for _ in range(count)]
-        switching: list[Spans] = [[] for _ in range(count)]
-        blocked: list[Spans] = [[] for _ in range(count)]
-        targets = iter(log.switched_to)
-        for pid, start, end in zip(log.pids, log.starts, log.ends, strict=True):
-            if pid >= 0:
-                position = position_of.get(pid)
-                if position is not None and end > start:
-                    running[position].append((start, end))
-            elif pid == SWITCHING:
-                position = position_of.get(next(targets))
-                if position is not None and end > start:
-                    switching[position].append((start, end))
-            else:  # a fast-forwarded phase: its turns, each a switch then a run
-                phase = log.phases[-2 - pid]
-                cost = phase.cost
-                for who, begin, ran in phase.turns():
-                    position = position_of.get(who)
-                    if position is None:
-                        continue
-                    if cost:
-                        switching[position].append((begin, begin + cost))
-                    if ran:
-                        running[position].append((begin + cost, begin + cost + ran))
-        done: set[int] = set()
-        for pid, start, end in zip(log.block_pids, log.block_starts, log.block_ends,
-                                   strict=True):
-            position = position_of.get(pid)
-            if position is not None:
-                blocked[position].append((start, end))
-            done.add(end)
-        labels: dict[int, tuple[list[int], list[str]]] = {}  # equal programs share theirs
-        columns = []
-        for position, job in enumerate(jobs):
-            runs = labels.get(id(job.steps))
-            if runs is None:
-                runs = labels[id(job.steps)] = label_runs(job, costs)
-            columns.append(_Column(job.arrival, ended[position], running[position],
-                                   switching[position], blocked[position], runs))
-        return cls(clock, columns, done)
+        ``jobs``, ``ended`` is when each job ended.  The stretches are sorted out when
+        the table is first read (by then the run's kernel and programs are gone)."""
+        return cls(clock, log, jobs, position_of, ended, costs)
+
+    def _columns(self) -> tuple[list[_Column], set[int]]:
+        made = self._made
+        if made is None:
+            assert self._source is not None
+            made = self._made = _columns(*self._source)
+            self._source = None
+        return made
 
     def __len__(self) -> int:
         return self.clock
+
 
     @overload
     def __getitem__(self, index: int) -> Tick: ...
@@ -212,7 +185,7 @@ class TickTable(Sequence["Tick"]):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"<TickTable {self.clock} ticks x {len(self._columns)} processes>"
+        return f"<TickTable {self.clock} ticks>"
 
     def _block(self, first: int, last: int) -> list[Tick]:
         """Rows ``first + 1`` to ``last`` (cell i is the tick from time i to i + 1)."""
@@ -222,7 +195,8 @@ class TickTable(Sequence["Tick"]):
         cpu = [0] * (width + 1)
         io = [0] * (width + 1)
         cells: list[list[str]] = []
-        for column in self._columns:
+        columns, done = self._columns()
+        for column in columns:
             cell = [""] * width
             a, b = max(column.arrival, first), min(column.ended, last)
             if b > a:
@@ -248,11 +222,56 @@ class TickTable(Sequence["Tick"]):
             if last > a:
                 cell[a - first:] = ["DONE"] * (last - a)
             cells.append(cell)
-        done = self._done
         return list(map(Tick, range(first + 1, last + 1),
                         zip(*cells, strict=True) if cells else [()] * width,
                         accumulate(cpu[:width]), accumulate(io[:width]),
                         [time in done for time in range(first, last)]))
+
+
+def _columns(log: RunLog, jobs: Sequence[Job], position_of: Mapping[int, int],
+             ended: Sequence[int], costs: tuple[int, int]) -> tuple[list[_Column], set[int]]:
+    """Each job's stretches from the log, and the times an I/O completed."""
+    count = len(jobs)
+    running: list[Spans] = [[] for _ in range(count)]
+    switching: list[Spans] = [[] for _ in range(count)]
+    blocked: list[Spans] = [[] for _ in range(count)]
+    targets = iter(log.switched_to)
+    for pid, start, end in zip(log.pids, log.starts, log.ends, strict=True):
+        if pid >= 0:
+            position = position_of.get(pid)
+            if position is not None and end > start:
+                running[position].append((start, end))
+        elif pid == SWITCHING:
+            position = position_of.get(next(targets))
+            if position is not None and end > start:
+                switching[position].append((start, end))
+        else:  # a fast-forwarded phase: its turns, each a switch then a run
+            phase = log.phases[-2 - pid]
+            cost = phase.cost
+            for who, begin, ran in phase.turns():
+                position = position_of.get(who)
+                if position is None:
+                    continue
+                if cost:
+                    switching[position].append((begin, begin + cost))
+                if ran:
+                    running[position].append((begin + cost, begin + cost + ran))
+    done: set[int] = set()
+    for pid, start, end in zip(log.block_pids, log.block_starts, log.block_ends,
+                               strict=True):
+        position = position_of.get(pid)
+        if position is not None:
+            blocked[position].append((start, end))
+        done.add(end)
+    labels: dict[int, tuple[list[int], list[str]]] = {}  # equal programs share theirs
+    columns = []
+    for position, job in enumerate(jobs):
+        runs = labels.get(id(job.steps))
+        if runs is None:
+            runs = labels[id(job.steps)] = label_runs(job, costs)
+        columns.append(_Column(job.arrival, ended[position], running[position],
+                               switching[position], blocked[position], runs))
+    return columns, done
 
 
 def _overlapping(spans: Spans, first: int, last: int) -> Iterator[tuple[int, int]]:
