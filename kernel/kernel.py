@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from attrs import define, field
@@ -28,10 +28,10 @@ from .files import FileSystem, ResourceTable
 from .hookcalls import caller, first
 from .link import Image, Linker, OpSpec
 from .machine import Machine
-from .memory import STACK_TOP_PAGE, TEXT_PAGE, AddressSpace, FramePool
-from .process import ExitStatus, Frame, Process
+from .memory import STACK_TOP_PAGE, AddressSpace, FramePool, image_space
+from .process import RETIRED_CONTEXT, ExitStatus, Frame, Process
 from .program import Program
-from .runs import SWITCHING, Alive, Phase, RunLog
+from .runs import Alive, Phase, RunLog
 from .states import BLOCKED, READY, RUNNING, TERMINATED, State
 
 if TYPE_CHECKING:
@@ -52,19 +52,36 @@ class _Halted(Exception):
     """Raised by the halt event that `Kernel.stop` queues: it ends `Kernel.run` there."""
 
 
-#: Pages of stack every process gets, just below STACK_TOP_PAGE.
-STACK_PAGES = 4
-
-
 def _describe(obj: object) -> str:
     describe = getattr(obj, "describe", None)
     return str(describe()) if describe is not None else type(obj).__name__
 
 
-def _load_image(space: AddressSpace, image: Image) -> None:
-    space.map_shared("text", TEXT_PAGE, image.text_pages, image.text, writable=False)
-    space.map_private("data", image.data_page, image.data_pages, image.data)
-    space.map_private("stack", STACK_TOP_PAGE - STACK_PAGES, STACK_PAGES)
+def _call_with(function: Callable[..., Any], names: list[str], **kwargs: Any) -> None:
+    function(*[kwargs[name] for name in names])
+
+
+def _call_each(calls: list[tuple[Callable[..., Any], list[str]]], **kwargs: Any) -> None:
+    for function, names in calls:
+        function(*[kwargs[name] for name in names])
+
+
+class _Launching:
+    """The context of `Kernel.launching`: the fields set on entry, the old ones back on exit."""
+
+    __slots__ = ("attributes", "kernel", "saved")
+
+    def __init__(self, kernel: Kernel, attributes: tuple[tuple[str, Any], ...]) -> None:
+        self.kernel = kernel
+        self.attributes = attributes
+        self.saved: tuple[tuple[str, Any], ...] = ()
+
+    def __enter__(self) -> None:
+        kernel = self.kernel
+        self.saved, kernel._launch = kernel._launch, self.attributes
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.kernel._launch = self.saved
 
 
 class ProcessLimit(LimitExceeded):
@@ -182,6 +199,16 @@ class Kernel:
         self._horizon = INF
         self._preemptive = False
         self._announce: dict[str, bool] = {}
+        #: The callers of the announcement hooks (see `_announcer`), resolved on first use.
+        self._announcers: dict[str, Callable[..., Any] | None] = {}
+        # The three announcements, resolved by `run` (before it, as each call comes).
+        self._created: Callable[..., Any] | None = partial(self._announce_now,
+                                                           "osmodel_process_created")
+        self._ended: Callable[..., Any] | None = partial(self._announce_now,
+                                                         "osmodel_process_ended")
+        self._released: Callable[..., Any] | None = partial(self._announce_now,
+                                                            "osmodel_process_released")
+        self._stack_top = STACK_TOP_PAGE * self.pool.page_words
         #: PCB fields given to every process created now (see `launching`).
         self._launch: tuple[tuple[str, Any], ...] = ()
         #: The scheduler, when it can have its rounds fast-forwarded: see `_forward`.
@@ -195,6 +222,9 @@ class Kernel:
         self._readied = 0
         #: ``osmodel_process_exit``, resolved when the run starts (see `resolve`).
         self._on_exit: Callable[..., Any] | None = None
+        #: True when nothing but the platform's inherited default answers that hook (it
+        #: answers None: release the record), so an exit calls nothing.
+        self._exit_quiet = False
         #: The process whose instruction is running, and the one running when an error escaped.
         self.current: Process | None = None
         self.failed_in: Process | None = None
@@ -313,7 +343,14 @@ class Kernel:
         if limit is not None and limit < horizon:
             horizon = limit
         self._horizon = horizon + 1
-        self._on_exit = self.resolve("osmodel_process_exit")
+        impls = self.hook.osmodel_process_exit.get_hookimpls()
+        self._exit_quiet = (not self.pm.tracing and len(impls) == 1
+                            and self._inherited(impls[0].plugin, "osmodel_process_exit"))
+        self._on_exit = None if self._exit_quiet else self.resolve("osmodel_process_exit")
+        self._announcers.clear()  # plugins registered since are seen
+        self._created = self._announcer("osmodel_process_created")
+        self._ended = self._announcer("osmodel_process_ended")
+        self._released = self._announcer("osmodel_process_released")
         heap = self._heap
         pop = heapq.heappop
         count = 0
@@ -356,6 +393,8 @@ class Kernel:
                 acct.ready += now - acct.since
             elif proc.state is BLOCKED:
                 acct.blocked += now - acct.since
+                if self.runs is not None and now > acct.since:
+                    self.runs.blocked(proc.pid, acct.since, now)
             acct.since = now
         self._close_io()
 
@@ -388,10 +427,10 @@ class Kernel:
         Mapped when first used (see `AddressSpace`), so a job that never touches
         memory costs no mappings.
         """
-        return AddressSpace(self.pool, deferred=(_load_image, image))
+        return image_space(image)
 
     def stack_top(self) -> int:
-        return STACK_TOP_PAGE * self.pool.page_words
+        return self._stack_top
 
     # -------------------------------------------------------------- processes
 
@@ -414,31 +453,72 @@ class Kernel:
         passes a copy-on-write copy for fork); ``resources`` to an empty
         table.  Raises ProcessLimit when the table is full.
         """
-        self.check_room()
-        image = self.image(program)
+        limits = self.machine.limits
+        if limits.processes is not None or limits.created is not None:
+            self.check_room()
+        image = self.images.get(program) if isinstance(program, str) else None
+        if image is None:
+            image = self.image(program)
         if pid is None:
             pid = self.pids.allocate(self.processes)
-        proc = Process(
-            pid, name or image.program.name, image.program, image, cause,
-            creator.pid if creator is not None else None,
-            space if space is not None else self.new_space(image),
-            resources if resources is not None else ResourceTable(),
-            platform=platform,
-        )
-        proc.context.sp = self.stack_top()
+        proc = Process(pid, name or image.program.name, image.program, image, cause,
+                       creator.pid if creator is not None else None, space, resources,
+                       platform=platform)
+        proc.context.sp = self._stack_top
         for field_name, value in self._launch:
             setattr(proc, field_name, value)
-        proc.acct.created = proc.acct.since = self.now
+        acct = proc.acct
+        acct.created = acct.since = self.now
         self.processes[pid] = proc
         self.counters.created += 1
         if self.sinks:
             self.trace("create", pid, name=proc.name, program=image.program.name, cause=cause,
                        creator=proc.creator)
-        if self._announce.get("osmodel_process_created"):
-            self.hook.osmodel_process_created(kernel=self, process=proc, creator=creator)
+        announce = self._created
+        if announce is not None:
+            announce(kernel=self, process=proc, creator=creator)
         if start:
             self.ready(proc, "created")
         return proc
+
+    def _announcer(self, hook: str) -> Callable[..., Any] | None:
+        """How to call announcement ``hook`` (a process created, ended, released), or None
+        when nobody listens: its implementations called in turn, directly, when hook
+        calls are not traced and none wraps; else pluggy.  A platform's inherited
+        do-nothing method is no listener, so a run pays no hook call per process."""
+        found = self._announcers.get(hook, self)
+        if found is not self:
+            return found  # type: ignore[return-value]
+        announce: Callable[..., Any] | None = None
+        caller = getattr(self.hook, hook)
+        impls = caller.get_hookimpls() if self._announce.get(hook) else []
+        if self.pm.tracing or any(impl.hookwrapper or impl.wrapper for impl in impls):
+            announce = caller
+        else:
+            calls = [(impl.function, impl.argnames) for impl in reversed(impls)
+                     if not self._inherited(impl.plugin, hook)]
+            if len(calls) == 1:
+                function, names = calls[0]
+                announce = partial(_call_with, function, names)
+            elif calls:
+                announce = partial(_call_each, calls)
+        self._announcers[hook] = announce
+        return announce
+
+    def _announce_now(self, hook: str, **kwargs: Any) -> None:
+        announce = self._announcer(hook)
+        if announce is not None:
+            announce(**kwargs)
+
+    def _inherited(self, plugin: object, hook: str) -> bool:
+        """True when ``plugin`` is the run's platform and answers ``hook`` with the base
+        class's method, which only forwards to a method it does not override."""
+        from .platform import Platform
+
+        method = hook.removeprefix("osmodel_")
+        return (plugin is self.platform and hasattr(Platform, method)
+                and getattr(type(plugin), method) is getattr(Platform, method)
+                and getattr(type(plugin), hook) is getattr(Platform, hook))
 
     def check_room(self) -> None:
         """Raise ProcessLimit when a new process would not fit in the table or the run's
@@ -456,9 +536,10 @@ class Kernel:
     def replace_image(self, proc: Process, program: str | Program) -> None:
         """Load a new program into ``proc`` (exec): new space, fresh context, same pid."""
         image = self.image(program)
-        old = proc.space
-        proc.space = self.new_space(image)
-        old.release()
+        old = proc._space
+        proc._space = None  # the new image is mapped when first used
+        if old is not None:
+            old.release()
         proc.image = image
         proc.program = image.program
         proc.name = image.program.name
@@ -468,19 +549,16 @@ class Kernel:
         ctx.sp = self.stack_top()
         ctx.frames.clear()
 
-    @contextmanager
-    def launching(self, attributes: Iterable[tuple[str, Any]]) -> Iterator[None]:
-        """Processes created inside start with these scheduling fields set.
+    def launching(self, attributes: Iterable[tuple[str, Any]]) -> _Launching:
+        """Processes created inside (``with kernel.launching(fields):``) start with these
+        scheduling fields set.
 
         How an outside event gives the job it starts a priority, nice value,
         tickets, expected length or affinity, whichever platform creates it:
-        the scheduler sees them from the first ``admit``.
+        the scheduler sees them from the first ``admit``.  A plain object rather
+        than a generator, as a batch of jobs enters one per job.
         """
-        saved, self._launch = self._launch, tuple(attributes)
-        try:
-            yield
-        finally:
-            self._launch = saved
+        return _Launching(self, tuple(attributes))
 
     def live(self) -> Iterator[Process]:
         """Processes that have not ended, by pid."""
@@ -499,6 +577,8 @@ class Kernel:
             acct.ready += now - acct.since
         elif old is BLOCKED:
             acct.blocked += now - acct.since
+            if self.runs is not None and now > acct.since:
+                self.runs.blocked(proc.pid, acct.since, now)
         acct.since = now
         proc.state = state
         if self.sinks:
@@ -666,13 +746,13 @@ class Kernel:
         if self.sinks:
             self.trace("exit", proc.pid, end=status.kind, code=status.code,
                        signal=status.signal, reason=status.reason)
-        proc.space.release()
-        proc.resources.close_all()
-        remains = (self._on_exit or self.resolve("osmodel_process_exit"))(kernel=self,
-                                                                          process=proc)
+        proc.release_memory()
+        remains = None if self._exit_quiet else (
+            self._on_exit or self.resolve("osmodel_process_exit"))(kernel=self, process=proc)
         self._enter(proc, remains if remains is not None else TERMINATED, f"exit: {status.kind}")
-        if self._announce.get("osmodel_process_ended"):
-            self.hook.osmodel_process_ended(kernel=self, process=proc)
+        announce = self._ended
+        if announce is not None:
+            announce(kernel=self, process=proc)
         if remains is None:
             self.release(proc)
 
@@ -684,10 +764,12 @@ class Kernel:
             self._enter(proc, TERMINATED, "released")
         if self.history is not None:
             self.history.append(proc)
+            proc.retire(keep_context=any(cpu.last is proc for cpu in self.cpus))
         if self.sinks:
             self.trace("release", proc.pid)
-        if self._announce.get("osmodel_process_released"):
-            self.hook.osmodel_process_released(kernel=self, process=proc)
+        announce = self._released
+        if announce is not None:
+            announce(kernel=self, process=proc)
 
     def fault(self, proc: Process, kind: str, **detail: Any) -> None:
         """A hardware fault in ``proc`` (``divide_by_zero``, ``bad_address``,
@@ -704,19 +786,37 @@ class Kernel:
     # --------------------------------------------------------------- the CPUs
 
     def _dispatch(self, cpu: CPU) -> None:
+        if self._take(cpu):
+            self._run(cpu)
+
+    def _take(self, cpu: CPU) -> bool:
+        """The dispatch event's work: ``cpu`` picks its next process; True when that one
+        runs now (`_run` is the caller's to start)."""
         cpu.dispatching = False
         if cpu.proc is not None:
-            return
+            return False
         proc = self._scheduler.pick(cpu)
         if proc is None:
             if cpu not in self._idle:
                 self._idle.append(cpu)
                 self._idle.sort(key=lambda c: c.index)
-            return
+            return False
         if cpu in self._idle:
             self._idle.remove(cpu)
-        if self._start(cpu, proc):
-            self._run(cpu)
+        return self._start(cpu, proc)
+
+    def _chain(self, cpu: CPU) -> bool:
+        """The process on ``cpu`` has just left it (ended, blocked): when the dispatch it
+        asked for is the next event due, take it here instead of through the heap (it
+        would come next anyway); True when the CPU has a process to run now."""
+        heap = self._heap
+        if not heap:
+            return False
+        entry = heap[0]
+        if entry[3] is not cpu or entry[2] != self._dispatch:
+            return False
+        heapq.heappop(heap)
+        return self._take(cpu)
 
     def _start(self, cpu: CPU, proc: Process) -> bool:
         """Put ``proc`` on ``cpu``; True when it runs now (no switch cost to pay first)."""
@@ -738,6 +838,9 @@ class Kernel:
                 cost = self.machine.switch_cost
             if self.sinks:
                 self._trace_switch(cpu, last, proc, cost)
+            if last is not None and last.context is not RETIRED_CONTEXT and last.exit is not None \
+                    and self.history is not None and self.processes.get(last.pid) is not last:
+                last.context = RETIRED_CONTEXT  # released: this CPU was the last to show it
         if self.sinks:
             self.trace("state", proc.pid, cpu.index, old=old.name, new="running",
                        reason="dispatched")
@@ -758,7 +861,7 @@ class Kernel:
         if cost:
             cpu.switching += cost
             if self.runs is not None:
-                self.runs.ran(cpu.index, SWITCHING, now, begin)
+                self.runs.switch(cpu.index, proc.pid, now, begin)
             cpu.gen += 1
             cpu.stepping = False
             self._push(begin, self._begin, (cpu, cpu.gen))
@@ -773,11 +876,15 @@ class Kernel:
     def _trace_switch(self, cpu: CPU, old: Process | None, new: Process, cost: int) -> None:
         saved = None
         if old is not None:
+            # an ended process's space and resources were released: empty, not made again
+            ended = old.exit is not None
+            segments = [] if ended and old._space is None else old.space.segments
+            resources = [] if ended and old._resources is None else list(old.resources)
             saved = {
                 **old.context.snapshot(),
                 "memory": [f"{s.name}:{s.start:#x}+{s.npages}{' shared' if s.shared else ''}"
-                           for s in old.space.segments],
-                "resources": [f"{n}:{_describe(slot.obj)}" for n, slot in old.resources],
+                           for s in segments],
+                "resources": [f"{n}:{_describe(slot.obj)}" for n, slot in resources],
                 "accounting": old.acct.as_dict(),
                 "scheduling": {"priority": old.priority, "level": old.level,
                                "tickets": old.tickets, "vruntime": old.vruntime},
@@ -1147,8 +1254,13 @@ class Kernel:
                                 return
                     left = ctx.burst_left
                     if not left:
-                        entry = proc.image.code[ctx.pc]
-                        if now >= limit and not entry[4]:
+                        code = proc.image.code
+                        pc = ctx.pc
+                        entry = code[pc]
+                        # the rest of an instruction under way (an I/O's start after its
+                        # issue) is not cut off by the end of the slice
+                        if now >= limit and not entry[4] and not (
+                                pc and code[pc - 1][3] == entry[3]):
                             break
                         ctx.pc += 1
                         executed += 1
@@ -1156,6 +1268,8 @@ class Kernel:
                         if executed >= budget:
                             self._out_of_instructions(left)
                         if proc.cpu is not cpu:
+                            if self._chain(cpu):
+                                break  # the next process runs in this same loop
                             return
                         if not left:
                             continue
@@ -1175,12 +1289,22 @@ class Kernel:
                         ctx.burst_left = end - stop
                         now = self.now = stop
                         continue
+                    if end == bound and end <= limit and bound < self._horizon:
+                        code = proc.image.code
+                        pc = ctx.pc
+                        if pc and code[pc][3] == code[pc - 1][3]:
+                            # the burst ends as another event is due and the rest of its
+                            # instruction follows (an I/O issued in this tick starts now):
+                            # that happens first, so nothing can come between the two
+                            now = self.now = end
+                            ctx.burst_left = 0
+                            continue
                     cpu.burst_from = now
                     cpu.stepping = True
                     cpu.gen += 1
                     self._push(end if end < limit else limit, self._step, (cpu, cpu.gen))
                     return
-                if not self._expire(cpu):
+                if proc.cpu is cpu and not self._expire(cpu):
                     return
         except BaseException:
             self.failed_in = self.current  # so an error report can name the process

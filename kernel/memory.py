@@ -15,16 +15,21 @@ Addresses are word addresses; a page holds ``page_words`` words.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import define, field, frozen
 
 from .errors import OsmodelError
 
+if TYPE_CHECKING:
+    from .link import Image
+
 #: Layout, in pages.  Page 0 is never mapped, so address 0 is a bad address.
 TEXT_PAGE = 1
 STACK_TOP_PAGE = 1 << 24
 MAP_BASE_PAGE = 1 << 23
+#: Pages of stack every process gets, just below STACK_TOP_PAGE.
+STACK_PAGES = 4
 
 
 def initialised_frames(data: Mapping[str, Sequence[int]], page_words: int) -> int:
@@ -439,3 +444,15 @@ class AddressSpace:
             SegmentInfo(s.name, s.start, s.npages, s.writable, s.shared, self.resident(s))
             for s in self.segments
         )
+
+
+def load_image(space: AddressSpace, image: Image) -> None:
+    """Map a linked program into a fresh space: text shared, data private, an empty stack."""
+    space.map_shared("text", TEXT_PAGE, image.text_pages, image.text, writable=False)
+    space.map_private("data", image.data_page, image.data_pages, image.data)
+    space.map_private("stack", STACK_TOP_PAGE - STACK_PAGES, STACK_PAGES)
+
+
+def image_space(image: Image) -> AddressSpace:
+    """A space that maps ``image`` when first looked at (see `AddressSpace`)."""
+    return AddressSpace(image.text.pool, deferred=(load_image, image))

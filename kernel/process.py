@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import define, field, frozen
 
+from .files import ResourceTable
+from .memory import AddressSpace, image_space
 from .program import REGISTERS, Program
 from .states import NEW, State
 
 if TYPE_CHECKING:
     from .cpu import CPU
-    from .files import ResourceTable
     from .link import Image
-    from .memory import AddressSpace
 
 #: Why a process exists: the textbook's four causes of creation.
 CAUSES = ("boot", "syscall", "user", "batch")
@@ -92,6 +92,10 @@ class Context:
                 "burst_left": self.burst_left}
 
 
+#: The context every retired process shares (`Process.retire`): nothing runs it again.
+RETIRED_CONTEXT = Context(registers=[])
+
+
 @define(eq=False)
 class Accounting:
     """Times, in ticks.  ``since`` is when the current state began."""
@@ -133,8 +137,10 @@ class Process:
     image: Image
     cause: str
     creator: int | None
-    space: AddressSpace
-    resources: ResourceTable
+    #: None until first used: a job that never touches memory or opens anything pays for
+    #: neither (see the `space` and `resources` properties).
+    _space: AddressSpace | None = field(alias="space")
+    _resources: ResourceTable | None = field(alias="resources")
     state: State = NEW
     context: Context = field(factory=Context)
     acct: Accounting = field(factory=Accounting)
@@ -172,6 +178,54 @@ class Process:
     # owned by plugins
     platform: Any = None
     _extra: dict[str, Any] | None = field(default=None, alias="extra")
+
+    @property
+    def space(self) -> AddressSpace:
+        """The address space; one that maps the program's image is made on first use."""
+        space = self._space
+        if space is None:  # an ended process that never had one has an empty one
+            space = self._space = (image_space(self.image) if self.exit is None
+                                   else AddressSpace(self.image.text.pool))
+        return space
+
+    @space.setter
+    def space(self, space: AddressSpace) -> None:
+        self._space = space
+
+    @property
+    def resources(self) -> ResourceTable:
+        """The resource table (descriptors, handles); an empty one is made on first use."""
+        table = self._resources
+        if table is None:
+            table = self._resources = ResourceTable()
+        return table
+
+    @resources.setter
+    def resources(self, table: ResourceTable) -> None:
+        self._resources = table
+
+    def release_memory(self) -> None:
+        """Unmap the space and close the resources, if the process ever had them (exit)."""
+        if self._space is not None:
+            self._space.release()
+        if self._resources is not None:
+            self._resources.close_all()
+
+    def retire(self, keep_context: bool = False) -> None:
+        """Shrink the record of a released process to what reports of an ended process
+        read: identity, program, cause, creator, state, exit, accounting, scheduling
+        fields and the platform's data.  Its memory and resources were released at its
+        exit (asked for again, they are empty), and the policy's entry, the timers and
+        the saved context go; ``keep_context`` keeps the context, which a CPU that ran
+        the process last still shows when it next switches (the trace's ``saved``)."""
+        self._space = None
+        self._resources = None
+        self.sched = None
+        self.wakeup = None
+        self.pending = ()
+        self.cpu = None
+        if not keep_context:
+            self.context = RETIRED_CONTEXT
 
     @property
     def extra(self) -> dict[str, Any]:

@@ -166,12 +166,29 @@ class RunLog:
     starts: array[int] = field(factory=lambda: array("q"))
     ends: array[int] = field(factory=lambda: array("q"))
     phases: list[Phase] = field(factory=list)
+    #: The process each `SWITCHING` piece switched to, in the order of those pieces.
+    switched_to: array[int] = field(factory=lambda: array("q"))
+    #: Stretches a process spent blocked (pid, start, end), in the order they ended: with
+    #: the pieces, what a tick-by-tick view needs, without a trace.
+    block_pids: array[int] = field(factory=lambda: array("q"))
+    block_starts: array[int] = field(factory=lambda: array("q"))
+    block_ends: array[int] = field(factory=lambda: array("q"))
 
     def ran(self, cpu: int, pid: int, start: int, end: int) -> None:
         self.cpus.append(cpu)
         self.pids.append(pid)
         self.starts.append(start)
         self.ends.append(end)
+
+    def switch(self, cpu: int, pid: int, start: int, end: int) -> None:
+        """``cpu`` was switching to ``pid`` from ``start`` to ``end``."""
+        self.ran(cpu, SWITCHING, start, end)
+        self.switched_to.append(pid)
+
+    def blocked(self, pid: int, start: int, end: int) -> None:
+        self.block_pids.append(pid)
+        self.block_starts.append(start)
+        self.block_ends.append(end)
 
     def phase(self, phase: Phase) -> None:
         """Note a phase where it begins; its pieces come from `Phase.turns`."""

@@ -138,8 +138,8 @@ EXPECTED = {
         "None, time: 'int | None' = None, pid: 'int | None' = None) -> 'None'",
     "Process":
         "class[object](pid: 'int', name: 'str', program: 'Program', image: 'Image', "
-        "cause: 'str', creator: 'int | None', space: 'AddressSpace', resources: "
-        "'ResourceTable', state: 'State' = State(name='new', textbook='new', "
+        "cause: 'str', creator: 'int | None', space: 'AddressSpace | None', resources: "
+        "'ResourceTable | None', state: 'State' = State(name='new', textbook='new', "
         "letter='N'), context: 'Context' = NOTHING, acct: 'Accounting' = NOTHING, "
         "priority: 'int' = 0, nice: 'int' = 0, tickets: 'int' = 100, expected: 'int | "
         "None' = None, affinity: 'frozenset[int] | None' = None, level: 'int' = 0, "
@@ -147,7 +147,6 @@ EXPECTED = {
         "None' = None, wakeup: 'Any' = None, blocked_on: 'str' = '', pending: "
         "'tuple[Callable[[Process], None], ...]' = (), exit: 'ExitStatus | None' = None, "
         "platform: 'Any' = None, extra: 'dict[str, Any] | None' = None) -> None",
-
     "ProcessLimit": 'class[LimitExceeded](*args)',
     "Program":
         "class[object](name: 'str', instructions: 'tuple[Instruction, ...]', labels: "

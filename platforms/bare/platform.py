@@ -39,17 +39,22 @@ EQUIVALENTS = {
 }
 
 
+#: How almost every job ends: one value shared by all (an `ExitStatus` is frozen).
+NORMAL_EXIT = ExitStatus("normal", 0, reason="exit")
+
+
 def sys_exit(k: Kernel, p: Process, a: Args, r: Res) -> int:
     """``exit [code]``: a normal exit for 0, an error exit otherwise."""
     code = val(p, a[0]) if a else 0
-    k.exit(p, ExitStatus("normal" if code == 0 else "error", code, reason="exit"))
+    k.exit(p, NORMAL_EXIT if code == 0 else ExitStatus("error", code, reason="exit"))
     return 0
 
 
 def start_job(kernel: Kernel, program: str, args: Sequence[int], cause: str) -> Process:
     """A new process running ``program`` with ``args`` in r0, r1, ...; ready at once."""
     proc = kernel.create(program, cause=cause, start=False)
-    proc.context.registers[: len(args)] = list(args)
+    if args:
+        proc.context.registers[: len(args)] = list(args)
     kernel.ready(proc, cause)
     return proc
 

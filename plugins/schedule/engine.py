@@ -5,8 +5,11 @@ The jobs are started the way the outside world starts jobs on ``bare``
 other scheduling fields set through ``kernel.launching``.  Which job ran
 where comes from the kernel's run log (``kernel.runs``), not from tracing: a
 traced run builds an event per switch and cannot be fast-forwarded.  The
-tick-by-tick table of a mixed workload does come from the trace, through the
-same intervals the timeline view draws.
+tick-by-tick table of a mixed workload comes from the same log (its blocked
+stretches and whom each switch went to), made a block of rows at a time as it
+is read (`osmodel.plugins.schedule.ticks`); `tick_table` reads the same table
+off a trace, which the tests compare it with.  A job's figures come from its
+accounting, kept as it arrives: ended processes are not kept.
 """
 
 from __future__ import annotations
@@ -19,20 +22,30 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from attrs import define, field, frozen
 
+from osmodel.kernel.asm import MAX_INSTRUCTIONS
 from osmodel.kernel.boot import boot, schedulers
 from osmodel.kernel.errors import ConfigError, OsmodelError
-from osmodel.kernel.events import Event, Recorder, TraceSink
+from osmodel.kernel.events import Event, TraceSink
 from osmodel.kernel.hookcalls import call
 from osmodel.kernel.machine import Limits, Machine
 from osmodel.kernel.runs import SWITCHING, RunLog
 from osmodel.kernel.simulation import guarded
 from osmodel.plugins.views.intervals import state_intervals
 
-from .workload import MAX_TABLE_TICKS, Job, Workload, program_name
+from .ticks import TickTable
+from .workload import (
+    MAX_TABLE_TICKS,
+    Job,
+    Workload,
+    program_name,
+    program_names,
+    step_program,
+)
 
 if TYPE_CHECKING:
     from osmodel.kernel.kernel import Kernel
     from osmodel.kernel.manager import PluginManager
+    from osmodel.kernel.process import Accounting
 
 PLATFORM = "bare"
 
@@ -144,7 +157,8 @@ class Outcome:
     switching: tuple[int, ...]
     io_busy: int
     switches: int
-    ticks: tuple[Tick, ...] = ()
+    #: The tick-by-tick table of a mixed workload (a `TickTable`, made as it is read).
+    ticks: Sequence[Tick] = ()
 
     def average(self, metric: str) -> Fraction:
         values = [getattr(job, metric) for job in self.jobs]
@@ -187,8 +201,12 @@ def check(pm: PluginManager, workload: Workload, setup: Setup) -> None:
     programs and the size of the workload, for printing a question without its run."""
     check_policy(pm, setup.policy)
     limit = time_limit(workload, setup)
+    for job in workload.jobs:  # the one way a step program can be wrong: too long
+        if len(job.steps) >= MAX_INSTRUCTIONS:
+            step_program(program_name(job), job.steps)
+    # the programs are `cpu N` and `io N` only, which always link: the run links them
     kernel: Kernel = guarded(None, lambda: boot(
-        setup.machine(limit), PLATFORM, pm, programs=workload.programs(), seed=setup.seed), pm)
+        setup.machine(limit), PLATFORM, pm, programs={}, seed=setup.seed), pm)
     kernel.close()
 
 
@@ -207,36 +225,53 @@ def run(pm: PluginManager, workload: Workload, setup: Setup, *,
     afterwards: the kernel is closed.
     """
     check_policy(pm, setup.policy)
-    recorder = Recorder() if workload.mixed else None
-    all_sinks = (*sinks, recorder) if recorder is not None else tuple(sinks)
     limit = time_limit(workload, setup)
+    programs = workload.programs()
+    # built from steps, the programs are valid: given after boot, they are linked once,
+    # when their first job starts, instead of checked at boot and linked again
     kernel: Kernel = guarded(None, lambda: boot(
-        setup.machine(limit), PLATFORM, pm, programs=workload.programs(), seed=setup.seed,
-        sinks=all_sinks), pm)
+        setup.machine(limit), PLATFORM, pm, programs={}, seed=setup.seed,
+        sinks=tuple(sinks)), pm)
+    kernel.programs.update(programs)
     try:
-        return _measure(kernel, workload, setup, recorder)
+        return _measure(kernel, workload, setup)
     finally:
         kernel.close()
 
 
-def _measure(kernel: Kernel, workload: Workload, setup: Setup,
-             recorder: Recorder | None) -> Outcome:
-    kernel.history = []
+def _measure(kernel: Kernel, workload: Workload, setup: Setup) -> Outcome:
+    kernel.history = None  # each job's accounting is kept below, not its whole process
     log = kernel.runs = RunLog()
+    jobs = workload.jobs
     job_of: dict[int, int] = {}
+    position_of: dict[int, int] = {}
+    accounts: list[Accounting | None] = [None] * len(jobs)
     start = kernel.resolve("osmodel_batch_job")
+    names = program_names(jobs)
+    launching = kernel.launching
 
-    names = {job.steps: program_name(job) for job in workload.jobs}
+    def arrive(batch: list[int]) -> None:
+        """Start the jobs that arrive at one time, in their order (one event for them all:
+        they would come out of the event queue in this order, one after another)."""
+        for position in batch:
+            job = jobs[position]
+            with launching(job.launch):
+                process = start(kernel=kernel, program=names[position], args=())
+            if process is None:
+                raise ConfigError(f"platform {PLATFORM} did not start job {job.index}")
+            job_of[process.pid] = job.index
+            position_of[process.pid] = position
+            accounts[position] = process.acct
 
-    def arrive(job: Job) -> None:
-        with kernel.launching(job.launch):
-            process = start(kernel=kernel, program=names[job.steps], args=[])
-        if process is None:
-            raise ConfigError(f"platform {PLATFORM} did not start job {job.index}")
-        job_of[process.pid] = job.index
-
-    for job in workload.jobs:
-        kernel.at(job.arrival, arrive, job)
+    batches: dict[int, list[int]] = {}
+    for position, job in enumerate(jobs):
+        batch = batches.get(job.arrival)
+        if batch is None:
+            batches[job.arrival] = [position]
+        else:
+            batch.append(position)
+    for arrival, batch in batches.items():
+        kernel.at(arrival, arrive, batch)
     guarded(kernel, kernel.run)
     guarded(kernel, lambda: call(kernel.pm, "osmodel_finish", kernel=kernel))
     for sink in kernel.sinks:
@@ -245,32 +280,32 @@ def _measure(kernel: Kernel, workload: Workload, setup: Setup,
         if cpu.proc is not None and kernel.now > cpu.run_start:
             log.ran(cpu.index, cpu.proc.pid, cpu.run_start, kernel.now)
 
-    processes = {p.pid: p for p in (*kernel.history, *kernel.processes.values())}
-    unfinished = sorted(index for pid, index in job_of.items()
-                        if processes[pid].acct.ended is None)
-    if unfinished or len(job_of) < len(workload.jobs):
-        started = set(job_of.values())
-        never = [job.index for job in workload.jobs if job.index not in started]
+    unfinished = sorted(job.index for job, acct in zip(jobs, accounts, strict=True)
+                        if acct is None or acct.ended is None)
+    if unfinished:
         raise OsmodelError(
-            f"policy {setup.policy} left job{'s' if len(unfinished + never) > 1 else ''} "
-            f"{', '.join(map(str, sorted(unfinished + never)))} unfinished at time "
+            f"policy {setup.policy} left job{'s' if len(unfinished) > 1 else ''} "
+            f"{', '.join(map(str, unfinished))} unfinished at time "
             f"{kernel.now}: it stopped giving them a CPU")
     costs = (setup.io_issue_cost, setup.io_done_cost)
+    demands: dict[int, int] = {}  # by the step list's identity: equal ones are shared
     results = []
-    for pid, index in sorted(job_of.items(), key=lambda item: item[1]):
-        acct = processes[pid].acct
-        job = workload.jobs[index]
-        assert acct.ended is not None
+    for job, acct in zip(jobs, accounts, strict=True):
+        assert acct is not None and acct.ended is not None
+        demand = demands.get(id(job.steps))
+        if demand is None:
+            demand = demands[id(job.steps)] = job.demand(*costs)
         first = acct.first_run if acct.first_run is not None else acct.ended
-        results.append(JobResult(index, job.demand(*costs), job.arrival, first, acct.ended,
+        results.append(JobResult(job.index, demand, job.arrival, first, acct.ended,
                                  acct.ready, acct.cpu, acct.blocked))
-    ticks: tuple[Tick, ...] = ()
-    if recorder is not None:
+    ticks: Sequence[Tick] = ()
+    if workload.mixed:
         if kernel.now > MAX_TABLE_TICKS:  # long I/O, late arrivals, costly switches
             raise ConfigError(f"the processes ran for {kernel.now:,} ticks (their I/O, "
                               "arrivals and switches); the tick-by-tick table has at most "
                               f"{MAX_TABLE_TICKS:,} rows")
-        ticks = tick_table(recorder.events, kernel.now, job_of, workload, costs)
+        ended = [result.finish for result in results]
+        ticks = TickTable.from_log(log, kernel.now, jobs, position_of, ended, costs)
     return Outcome(
         setup, workload, tuple(results), Slices(log, job_of), kernel.now,
         tuple(cpu.busy for cpu in kernel.cpus), tuple(cpu.switching for cpu in kernel.cpus),
@@ -390,7 +425,8 @@ def _labels(job: Job, costs: tuple[int, int]) -> list[str]:
 
 def tick_table(events: Sequence[Event], clock: int, job_of: Mapping[int, int],
                workload: Workload, costs: tuple[int, int]) -> tuple[Tick, ...]:
-    """Each job's state in every tick, from the trace (the timeline view's intervals).
+    """Each job's state in every tick, from a trace (the timeline view's intervals): what
+    `TickTable` makes from the run log, read the way the views read a run.
 
     Rows are filled a stretch at a time (slice assignment, not a store per tick)."""
     count = len(workload.jobs)

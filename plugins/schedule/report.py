@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
+from json.encoder import encode_basestring_ascii
 from typing import Any, NamedTuple
 
 from osmodel.kernel.render import table
 from osmodel.plugins.views.timeline import axis, row_cells
 
-from .engine import Outcome, Setup, Slices, fixed, percent, run_order
+from .engine import Outcome, Setup, Slices, Tick, fixed, percent, run_order
 from .workload import Job, Workload
 
 DEFINITIONS = [
@@ -277,8 +278,8 @@ def answer_json(outcome: Outcome, seed: int | None) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "policy": setup.policy,
         "jobs": [{"job": r.job, "length": r.length, "arrival": r.arrival,
-                  "response": r.response, "turnaround": r.turnaround, "wait": r.wait,
-                  "finish": r.finish} for r in outcome.jobs],
+                  "response": r.first_run - r.arrival, "turnaround": r.finish - r.arrival,
+                  "wait": r.wait, "finish": r.finish} for r in outcome.jobs],
         "average": {m: float(fixed(outcome.average(m)))
                     for m in ("response", "turnaround", "wait")},
         "options": dict(setup.options),
@@ -301,8 +302,7 @@ def answer_json(outcome: Outcome, seed: int | None) -> dict[str, Any]:
     if outcome.workload.mixed:
         doc["programs"] = [job.text for job in outcome.workload.jobs]
         doc["blocked"] = [r.blocked for r in outcome.jobs]
-        doc["ticks"] = ({"tick": t.tick, "states": list(t.states), "cpu": t.cpu, "io": t.io,
-                         "io_done": t.io_done} for t in outcome.ticks)
+        doc["ticks"] = TickRows(outcome.ticks)
         doc["totals"] = totals(outcome)
     return doc
 
@@ -312,24 +312,167 @@ def json_chunks(doc: dict[str, Any]) -> Iterator[str]:
     and ``ticks`` streams, given as iterators) on one line of its own.
 
     A run of a million slices is then written as it is read from the run log,
-    never held as one string, and at the speed of the C encoder.
+    never held as one string, and at the speed of the C encoder.  A list of
+    flat records (the ``jobs``) is written as ``json.dumps(indent=2)`` writes it,
+    byte for byte, without its pure-Python indenting encoder.
     """
     streams = {key: value for key, value in doc.items() if isinstance(value, Iterator)}
-    marks = {key: f"@@{key}@@" for key in streams}
+    records = {key: value for key, value in doc.items()
+               if key not in streams and _flat_records(value)}
+    marks = {key: f"@@{key}@@" for key in doc if key in streams or key in records}
     text = json.dumps({key: marks.get(key, value) for key, value in doc.items()}, indent=2)
-    for key, items in streams.items():
+    for key in marks:
         head, text = text.split(f'"{marks[key]}"', 1)
         yield head
+        if key in records:
+            yield from _records_text(records[key])
+            continue
+        items = streams[key]
+        if isinstance(items, TickRows):
+            yield from items.json_text()
+            continue
         first = next(items, None)
         if first is None:
             yield "[]"
             continue
-        lines = ["[\n    " + json.dumps(first)]
+        line = _one_line(first)
+        lines = ["[\n    " + line(first)]
         for item in items:
-            lines.append(",\n    " + json.dumps(item))
+            lines.append(",\n    " + line(item))
             if len(lines) >= 4096:  # a chunk per few thousand items: few writes, little held
                 yield "".join(lines)
                 lines.clear()
         lines.append("\n  ]")
         yield "".join(lines)
     yield text
+
+
+class TickRows(Iterator[dict[str, Any]]):
+    """The ``ticks`` of the JSON answer: each row as a dict when iterated, and written by
+    `json_chunks` straight from the table (the same text, without a dict per row)."""
+
+    def __init__(self, ticks: Sequence[Tick]) -> None:
+        self.ticks = ticks
+        self._rows = iter(ticks)
+
+    def __next__(self) -> dict[str, Any]:
+        t = next(self._rows)
+        return {"tick": t.tick, "states": list(t.states), "cpu": t.cpu, "io": t.io,
+                "io_done": t.io_done}
+
+    def json_text(self) -> Iterator[str]:
+        """The list as `json_chunks` writes a stream: an item a line, in chunks."""
+        encoded = _Encoded()
+        last: tuple[str, ...] | None = None
+        states = ""
+        lines: list[str] = []
+        separator = "[\n    "
+        for t in self._rows:
+            if t.states != last:  # neighbouring rows often differ only in their tick
+                last = t.states
+                states = ", ".join(map(encoded.__getitem__, last))
+            lines.append(f'{separator}{{"tick": {t.tick}, "states": [{states}], '
+                         f'"cpu": {t.cpu}, "io": {t.io}, '
+                         f'"io_done": {"true" if t.io_done else "false"}}}')
+            separator = ",\n    "
+            if len(lines) >= 4096:
+                yield "".join(lines)
+                lines.clear()
+        yield "".join(lines) + ("\n  ]" if separator != "[\n    " else "[]")
+
+
+class _Encoded(dict[str, str]):
+    """A state's JSON text, worked out once per distinct state."""
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = json.dumps(key)
+        return value
+
+
+def _one_line(first: Any) -> Callable[[Any], str]:
+    """``json.dumps`` for the items of a stream like ``first``, faster: a dict with the same
+    keys whose values have the same types as ``first``'s (ints, strings, booleans, None,
+    lists of strings) is one %-format of the encoder's own text for each value; anything
+    else goes to the encoder."""
+    dumps = json.dumps
+    if first.__class__ is not dict or not first or not all(k.__class__ is str for k in first):
+        return dumps
+    keys = list(first)
+    types = tuple(map(type, first.values()))
+    if not set(types) <= _FAST_TYPES:
+        return dumps
+    template = "{" + ", ".join(dumps(key).replace("%", "%%") + ": %s" for key in keys) + "}"
+    text = encode_basestring_ascii
+    words = {True: "true", False: "false", None: "null"}
+
+    def one(value: Any) -> str:
+        kind = value.__class__
+        if kind is int:
+            return str(value)
+        if kind is str:
+            return text(value)
+        if kind is list and set(map(type, value)) <= _STR:
+            return "[" + ", ".join(map(text, value)) + "]"
+        return words[value] if kind is bool or value is None else dumps(value)
+
+    def line(item: Any) -> str:
+        if item.__class__ is dict and list(item) == keys:
+            values = tuple(item.values())
+            if tuple(map(type, values)) == types:
+                return template % tuple(map(one, values))
+        return dumps(item)
+
+    return line
+
+
+_FAST_TYPES = {int, str, bool, type(None), list}
+_STR = {str}
+
+
+def _flat_records(value: Any) -> bool:
+    """A non-empty list whose first item is a non-empty dict: written by `_records_text`."""
+    return (isinstance(value, list) and bool(value) and isinstance(value[0], dict)
+            and bool(value[0]) and all(isinstance(key, str) for key in value[0]))
+
+
+def _records_text(rows: list[Any]) -> Iterator[str]:
+    """The list as a top-level key's value under ``indent=2``, byte for byte: a record of
+    scalars with the first one's keys is formatted here (ints by ``str``, which is what
+    the encoder writes); anything else by the encoder, indented one level deeper."""
+    keys = list(rows[0])
+    openers = ["{\n      " + json.dumps(keys[0]) + ": ",
+               *(",\n      " + json.dumps(key) + ": " for key in keys[1:])]
+    dumps = json.dumps
+    plain = (str, float, bool, type(None))
+    # the common case, a record of ints only, is one %-format (ints print as the encoder's)
+    template = "".join(opener.replace("%", "%%") + "%s" for opener in openers) + "\n    }"
+    ints = (int,) * len(keys)
+    parts = ["["]
+    separator = "\n    "
+    for row in rows:
+        parts.append(separator)
+        separator = ",\n    "
+        mark = len(parts)
+        if row.__class__ is dict and list(row) == keys:
+            values = tuple(row.values())
+            if tuple(map(type, values)) == ints:
+                parts.append(template % values)
+                continue
+            for opener, value in zip(openers, row.values(), strict=True):
+                parts.append(opener)
+                if value.__class__ is int:
+                    parts.append(str(value))
+                elif value.__class__ in plain:
+                    parts.append(dumps(value))
+                else:  # a nested value: the encoder's own text for the whole record
+                    del parts[mark:]
+                    break
+            else:
+                parts.append("\n    }")
+                continue
+        parts.append(dumps(row, indent=2).replace("\n", "\n    "))
+        if len(parts) >= 16384:
+            yield "".join(parts)
+            parts.clear()
+    parts.append("\n  ]")
+    yield "".join(parts)

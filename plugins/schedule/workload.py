@@ -14,10 +14,9 @@ from collections.abc import Sequence
 
 from attrs import frozen
 
-from osmodel.kernel.asm import MAX_INSTRUCTIONS
-from osmodel.kernel.builder import ProgramBuilder
-from osmodel.kernel.errors import OsmodelError
-from osmodel.kernel.program import Program
+from osmodel.kernel.asm import MAX_INSTRUCTIONS, ProgramCollector
+from osmodel.kernel.errors import Location, OsmodelError
+from osmodel.kernel.program import Operand, Program
 
 #: The default length of an I/O written as a bare ``i`` (the homework simulator's).
 IO_LENGTH = 5
@@ -86,21 +85,39 @@ class Workload:
     def programs(self) -> dict[str, Program]:
         """One program per distinct step list: many processes, one program."""
         out: dict[str, Program] = {}
-        for job in self.jobs:
-            name = program_name(job)
-            if name not in out:
-                builder = ProgramBuilder(name)
-                for step in job.steps:
-                    if step.kind == "cpu":
-                        builder.cpu(step.ticks)
-                    else:
-                        builder.io(step.ticks)
-                out[name] = builder.build()
+        for name, job in zip(program_names(self.jobs), self.jobs, strict=True):
+            if name not in out:  # the name spells the steps out: equal names, equal steps
+                out[name] = step_program(name, job.steps)
         return out
+
+
+def step_program(name: str, steps: Sequence[Step]) -> Program:
+    """``cpu N`` or ``io N`` for each step: the program `ProgramBuilder` would build (with
+    its locations), fed to the assembler's collector directly, as the operands are known
+    to be whole numbers (a workload can have thousands of steps)."""
+    file = f"<builder:{name}>"
+    collector = ProgramCollector(name, Location(file, 1, 1))
+    add = collector.instruction
+    for line, step in enumerate(steps, 1):
+        here = Location(file, line, 1)
+        add("cpu" if step.kind == "cpu" else "io", [Operand("int", step.ticks, here)], [], here)
+    return collector.build()
 
 
 def program_name(job: Job) -> str:
     return "job_" + "_".join(str(step) for step in job.steps)
+
+
+def program_names(jobs: Sequence[Job]) -> list[str]:
+    """Each job's program name, by job index, worked out once per distinct step list."""
+    by_id: dict[int, str] = {}  # `jobs_from` shares equal step lists: one name each
+    out = []
+    for job in jobs:
+        name = by_id.get(id(job.steps))
+        if name is None:
+            name = by_id[id(job.steps)] = program_name(job)
+        out.append(name)
+    return out
 
 
 # --------------------------------------------------------------------------- reading
@@ -118,6 +135,9 @@ def whole_number(digits: str, most: int) -> int:
 def numbers(text: str, option: str, *, minimum: int, maximum: int) -> tuple[int, ...]:
     """A comma-separated list of at most `MAX_JOBS` whole numbers from ``minimum`` to
     ``maximum``."""
+    fast = _fast_numbers(text, minimum, maximum)
+    if fast is not None:
+        return fast
     items = [item.strip() for item in text.split(",")]
     if not text.strip():
         raise WorkloadError(f"{option} is empty; give comma-separated numbers such as 300,100")
@@ -141,6 +161,20 @@ def numbers(text: str, option: str, *, minimum: int, maximum: int) -> tuple[int,
                                 f"(each must be at most {maximum:,})")
         values.append(value)
     return tuple(values)
+
+
+_PLAIN_LIST = re.compile(r"\s*[+-]?[0-9]{1,18}\s*(?:,\s*[+-]?[0-9]{1,18}\s*)*")
+
+
+def _fast_numbers(text: str, minimum: int, maximum: int) -> tuple[int, ...] | None:
+    """The list when every item is a short whole number in range (checked in one pass,
+    not item by item); None sends it to the reader that names what is wrong."""
+    if _PLAIN_LIST.fullmatch(text) is None:
+        return None
+    values = tuple(map(int, text.split(",")))  # int() allows the spaces the pattern let in
+    if len(values) > MAX_JOBS or min(values) < minimum or max(values) > maximum:
+        return None
+    return values
 
 
 def _shown(text: str) -> str:
@@ -260,12 +294,16 @@ def jobs_from(steps: Sequence[tuple[Step, ...]], arrivals: Sequence[int] | None,
                                 f"{'s' if count != 1 else ''}")
     jobs = []
     issue, done = io_costs
-    demands: dict[tuple[Step, ...], int] = {}  # many jobs share a program
+    # many jobs share a program: equal step lists become one tuple (later lookups by
+    # identity), and each distinct one is summed once
+    shared: dict[tuple[Step, ...], tuple[tuple[Step, ...], int]] = {}
     for index, program in enumerate(steps):
-        demand = demands.get(program)
-        if demand is None:
-            demand = demands[program] = sum(
-                step.ticks if step.kind == "cpu" else issue + done for step in program)
-        launch = (("expected", demand), *((name, values[index]) for _, name, values in fields))
+        found = shared.get(program)
+        if found is None:
+            found = shared[program] = (program, sum(
+                step.ticks if step.kind == "cpu" else issue + done for step in program))
+        program, demand = found
+        launch = ((("expected", demand),) if not fields else
+                  (("expected", demand), *((name, values[index]) for _, name, values in fields)))
         jobs.append(Job(index, arrivals[index] if arrivals is not None else 0, program, launch))
     return tuple(jobs)
