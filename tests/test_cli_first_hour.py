@@ -17,7 +17,7 @@ from osmodel.kernel.manager import DISABLE_AUTOLOAD_ENV, make_plugin_manager
 
 #: Every built-in command, in the order ``osmodel --help`` lists them.
 COMMANDS = ["gallery", "run", "compare", "timeline", "tree", "report", "export", "schedule",
-            "quiz", "ostep", "plugins"]
+            "quiz", "ostep", "sweep", "plugins"]
 #: Two CPU-bound jobs on the bare platform: the policy decides how they interleave.
 TWO_JOBS = textwrap.dedent("""\
     [scenario]

@@ -18,4 +18,4 @@ if TYPE_CHECKING:
 
 @hookimpl
 def osmodel_commands(app: CommandLine) -> None:
-    app.lazy_command("sweep", "osmodel.plugins.sweep.cli:sweep", order=78)
+    app.lazy_command("sweep", "osmodel.plugins.sweep.cli:sweep", order=85)
