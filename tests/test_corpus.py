@@ -24,6 +24,7 @@ are safety nets that stop a broken case, not the thing tested.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
 import os
 import re
@@ -571,6 +572,16 @@ user = "spin"
 """
 
 
+def _written_temp(folder: Path, target: str) -> bool:
+    """Whether a file other than ``target`` in ``folder`` has something written in it."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(FileNotFoundError):
+                if entry.name != target and entry.stat().st_size > 0:
+                    return True
+    return False
+
+
 def interrupted_export(tmp_path: Path, signum: int) -> list[str]:
     """Start a long export, send ``signum`` once its temporary file exists; the files left
     beside the target afterwards (the target's own name excluded)."""
@@ -583,7 +594,9 @@ def interrupted_export(tmp_path: Path, signum: int) -> list[str]:
          str(target)], env={**os.environ, DISABLE_AUTOLOAD_ENV: "1"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        while process.poll() is None and not [p for p in os.listdir(out) if p != target.name]:
+        # The check before the run creates a temporary file and removes it at once: wait for
+        # one that has lines in it, so the signal lands mid-write and not before the run.
+        while process.poll() is None and not _written_temp(out, target.name):
             threading.Event().wait(0.002)
         assert process.poll() is None, "the export ended before it could be interrupted"
         process.send_signal(signum)
