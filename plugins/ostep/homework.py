@@ -23,9 +23,11 @@ if TYPE_CHECKING:
 #: ``osmodel ostep NAME`` -> the module whose ``SIMULATOR`` answers it.
 SIMULATORS: Mapping[str, str] = {
     "process-run": "osmodel.plugins.ostep.process_run",
+    "fork": "osmodel.plugins.ostep.fork",
     "scheduler": "osmodel.plugins.ostep.scheduler",
     "mlfq": "osmodel.plugins.ostep.mlfq",
     "lottery": "osmodel.plugins.ostep.lottery",
+    "multi": "osmodel.plugins.ostep.multi",
 }
 
 
