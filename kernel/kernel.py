@@ -143,6 +143,13 @@ class Counters:
     io_requests: int = 0
     instructions: int = 0
     refused: int = 0
+    #: Sums over ended processes, so the averages hold when not every one is kept.
+    turnaround: int = 0
+    wait: int = 0
+    response: int = 0
+    responded: int = 0  # ended processes that ran at least once (response is theirs)
+    #: Released processes not kept in ``history`` (it holds at most ``history_kept``).
+    unlisted: int = 0
 
 
 class Kernel:
@@ -152,6 +159,9 @@ class Kernel:
     #: off, every slice is taken one by one, each through the scheduler's calls (what the
     #: equivalence tests compare against, and what a test spying on those calls needs).
     fast_forward = True
+    #: Released processes kept in ``history`` at most: a run may create processes without
+    #: limit, its memory may not grow with them; the rest are counted (``Counters.unlisted``).
+    history_kept = 10_000
 
     def __init__(
         self,
@@ -750,6 +760,12 @@ class Kernel:
         remains = None if self._exit_quiet else (
             self._on_exit or self.resolve("osmodel_process_exit"))(kernel=self, process=proc)
         self._enter(proc, remains if remains is not None else TERMINATED, f"exit: {status.kind}")
+        counters, acct = self.counters, proc.acct
+        counters.turnaround += self.now - acct.created
+        counters.wait += acct.ready
+        if acct.first_run is not None:
+            counters.response += acct.first_run - acct.created
+            counters.responded += 1
         announce = self._ended
         if announce is not None:
             announce(kernel=self, process=proc)
@@ -762,9 +778,13 @@ class Kernel:
             return
         if proc.state is not TERMINATED:
             self._enter(proc, TERMINATED, "released")
-        if self.history is not None:
-            self.history.append(proc)
-            proc.retire(keep_context=any(cpu.last is proc for cpu in self.cpus))
+        history = self.history
+        if history is not None:
+            if len(history) < self.history_kept:
+                history.append(proc)
+                proc.retire(keep_context=any(cpu.last is proc for cpu in self.cpus))
+            else:
+                self.counters.unlisted += 1
         if self.sinks:
             self.trace("release", proc.pid)
         announce = self._released

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import tracemalloc
+from typing import Any
 
 from osmodel.kernel.process import RETIRED_CONTEXT
 from osmodel.kernel.report import build_report
@@ -62,3 +63,42 @@ def test_an_ended_process_costs_a_few_hundred_bytes() -> None:
         tracemalloc.stop()
     per_process = (held - left) / count
     assert per_process < 700, per_process  # 1,163 bytes before records were retired
+
+
+def varied(count: int) -> str:
+    """Jobs of different lengths arriving together, so each waits a different time."""
+    programs = "".join(f'[programs.j{n}]\ncode = "cpu {n}\\nexit 0"\n' for n in (1, 3, 5))
+    return ('[scenario]\nplatform = "bare"\n' + programs
+            + "".join(f'[[timeline]]\nat = {i // 3}\nbatch = "j{(1, 3, 5)[i % 3]}"\n'
+                      for i in range(count)))
+
+
+def capped_report(source: str, kept: int) -> dict[str, Any]:
+    sim = simulate(loads_scenario(source), record=False, run=False)
+    sim.kernel.history_kept = kept
+    sim.run()
+    assert len(sim.history) == min(kept, sim.kernel.counters.ended)
+    return build_report(sim)
+
+
+def test_history_keeps_the_first_released_and_counts_the_rest() -> None:
+    source = varied(12)
+    whole, capped = capped_report(source, 100), capped_report(source, 5)
+    assert whole["summary"]["processes_unlisted"] == 0
+    assert capped["summary"]["processes_unlisted"] == 7
+    first = sorted(whole["processes"], key=lambda e: e["times"]["ended"])[:5]
+    assert capped["processes"] == sorted(first, key=lambda e: e["pid"])
+    # every count and average is of the whole run, not of the processes listed
+    assert {k: v for k, v in capped["summary"].items() if k != "processes_unlisted"} == {
+        k: v for k, v in whole["summary"].items() if k != "processes_unlisted"}
+    turnarounds = [e["metrics"]["turnaround"] for e in whole["processes"]]
+    assert capped["summary"]["average"]["turnaround"] == round(sum(turnarounds) / 12, 2)
+    assert len(set(turnarounds)) > 3  # the averages are not of equal values
+
+
+def test_the_text_summary_says_how_many_are_not_listed() -> None:
+    from osmodel.kernel.render import summary_lines
+
+    lines = summary_lines(capped_report(varied(6), 4))
+    assert "2 released processes not listed" in "\n".join(lines)
+    assert not any("not listed" in line for line in summary_lines(capped_report(varied(6), 6)))
