@@ -76,24 +76,44 @@ class Recorder:
 
 class StateWatch:
     """A sink that keeps, of all the events, only what a run's summary says of its states:
-    which were entered, in order, and the most processes running at once.  It costs
-    no memory per event, so a run whose trace nobody asked for keeps none."""
+    which were entered, in order, how often each transition happened (and why a running
+    process was made ready), and the most processes running at once.  It costs no
+    memory per event, so a run whose trace nobody asked for keeps none."""
 
     def __init__(self) -> None:
         self.states: list[str] = []
+        #: (old, new) -> how many times, in the order each first happened.
+        self.transitions: dict[tuple[str, str], int] = {}
+        #: Why running processes were made ready (``quantum expired``, ``preempted``).
+        self.preempted: dict[str, int] = {}
         self.running = 0
         self.most_running = 0
 
     def emit(self, event: Event) -> None:
         if event.kind == "state":
-            new, old = event.info["new"], event.info["old"]
+            info = event.info
+            new, old = info["new"], info["old"]
             if new not in self.states:
                 self.states.append(new)
-            self.running += (new == "running") - (old == "running")
-            if self.running > self.most_running:
-                self.most_running = self.running
+            key = (old, new)
+            self.transitions[key] = self.transitions.get(key, 0) + 1
+            if old == "running":
+                self.running -= 1
+                if new == "ready":
+                    reason = info["reason"]
+                    self.preempted[reason] = self.preempted.get(reason, 0) + 1
+            if new == "running":
+                self.running += 1
+                if self.running > self.most_running:
+                    self.most_running = self.running
         elif event.kind == "create" and "new" not in self.states:
             self.states.append("new")
+
+    @property
+    def preemptions(self) -> int:
+        """Times a running process lost its CPU and stayed ready: its quantum expired, or
+        a more urgent process took the CPU."""
+        return sum(self.preempted.values())
 
     def close(self) -> None:
         pass

@@ -1,7 +1,8 @@
 """Plain-text renderings of a run: the trace, the process table and the summary.
 
-Plain text with fixed columns, not terminal-width dependent, so the same run
-prints the same bytes everywhere (and golden tests can pin it).
+Plain text with fixed columns.  A width, where one is given, is the caller's
+choice (the command line's: the terminal's, else ``COLUMNS``, else 100), never
+read here, so the same run and width print the same bytes everywhere.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def plural(count: int, noun: str) -> str:
 
 def _registers(regs: Sequence[int]) -> str:
     shown = [f"r{i}={v}" for i, v in enumerate(regs) if v]
-    return " ".join(shown) if shown else "all zero"
+    return " ".join(shown) if shown else "registers all zero"
 
 
 def describe_event(event: Event) -> str:
@@ -59,13 +60,13 @@ def describe_event(event: Event) -> str:
             head += f" (costs {info['cost']} ticks)"
         saved = info.get("saved")
         if saved:
-            head += (f"; saved pc={saved['pc']} sp={saved['sp']:#x} "
+            head += (f"; saved to PCB {info['old']}: pc={saved['pc']} sp={saved['sp']:#x} "
                      f"{_registers(saved['registers'])}"
                      f"; memory {', '.join(saved['memory']) or 'released'}"
-                     f"; open {', '.join(saved['resources']) or 'nothing'}"
+                     f"; open {', '.join(saved['resources']) or 'no files'}"
                      f"; cpu time {saved['accounting']['cpu']}")
         loaded = info["loaded"]
-        return head + f"; loaded pc={loaded['pc']} sp={loaded['sp']:#x}"
+        return head + f"; loaded from PCB {event.pid}: pc={loaded['pc']} sp={loaded['sp']:#x}"
     if kind == "exit":
         parts = [f"exit: {info['end']}"]
         if info.get("code") is not None:
@@ -85,12 +86,52 @@ def describe_event(event: Event) -> str:
     return f"{kind} {rest}".rstrip()
 
 
-def trace_lines(events: Iterable[Event]) -> list[str]:
-    lines = [f"{'time':>6}  {'cpu':>3}  {'pid':>5}  event"]
+def wrap(head: str, text: str, width: int | None, indent: str | None = None) -> list[str]:
+    """``head + text`` on one line, or, when that is wider than ``width``, ``text`` broken
+    after its ``; `` parts (else at spaces), the lines after the first starting with
+    ``indent`` (spaces as wide as ``head`` unless given).  ``width`` None never breaks; a
+    word longer than the room is never cut."""
+    if width is None or len(head) + len(text) <= width:
+        return [head + text]
+    indent = " " * len(head) if indent is None else indent
+    room = max(width - max(len(head), len(indent)), 20)
+    parts = text.split("; ")
+    units: list[str] = []  # whole parts where they fit, else a part's words
+    for n, part in enumerate(parts):
+        part += ";" if n < len(parts) - 1 else ""
+        units += [part] if len(part) <= room else part.split()
+    lines = [units[0]]
+    for unit in units[1:]:
+        if len(lines[-1]) + 1 + len(unit) <= room:
+            lines[-1] += " " + unit
+        else:
+            lines.append(unit)
+    return [head + lines[0], *(indent + line for line in lines[1:])]
+
+
+#: What a context switch line says, printed above a trace that has one.
+SWITCH_LEGEND = (
+    "context switch A -> B: the CPU's state of process A is saved in A's PCB (its",
+    "  process table entry), then B's is loaded from B's PCB. saved: pc and sp, the",
+    "  registers that are not zero (r1=5); memory: each segment as NAME:0xPAGE+PAGES,",
+    "  'shared' when its frames are shared with other processes (the text is",
+    "  read-only, so every process of a program shares it; after fork the data is",
+    "  shared copy-on-write), 'released' once the process has ended; open: its open",
+    "  files or handles; cpu time: the ticks it has run so far.",
+)
+
+
+def trace_lines(events: Iterable[Event], width: int | None = None) -> list[str]:
+    """The trace, one event a line (lines wider than ``width`` broken under the event),
+    under a legend of the context-switch notation when a switch saved a process."""
+    events = events if isinstance(events, Sequence) else list(events)
+    lines = ([*SWITCH_LEGEND, ""]
+             if any(e.kind == "switch" and e.info.get("saved") for e in events) else [])
+    lines.append(f"{'time':>6}  {'cpu':>3}  {'pid':>5}  event")
     for event in events:
         cpu = "-" if event.cpu is None else str(event.cpu)
         pid = "-" if event.pid is None else str(event.pid)
-        lines.append(f"{event.time:>6}  {cpu:>3}  {pid:>5}  {describe_event(event)}")
+        lines += wrap(f"{event.time:>6}  {cpu:>3}  {pid:>5}  ", describe_event(event), width)
     return lines
 
 
@@ -106,15 +147,31 @@ def _exit_text(exit: Mapping[str, Any] | None) -> str:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]],
-          left: int | None = None) -> list[str]:
+          left: int | None = None, width: int | None = None) -> list[str]:
     """Fixed-width columns of `cell` texts; columns from index ``left`` on are aligned
-    right, as numbers are (None: every column aligned left)."""
+    right, as numbers are (None: every column aligned left).
+
+    A table wider than ``width`` is cut into blocks of whole columns, one under the
+    other with a blank line between, each starting with the first column again (the
+    row's key, as the PID is), so every row can still be read across.
+    """
     cells = [[str(h) for h in headers]] + [[cell(c) for c in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     first_right = len(headers) if left is None else left
-    return ["  ".join(c.ljust(w) if i < first_right else c.rjust(w)
-                      for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip()
-            for row in cells]
+    blocks: list[list[int]] = [[0]]
+    for i in range(1, len(headers)):
+        used = sum(widths[j] + 2 for j in blocks[-1])
+        if width is not None and len(blocks[-1]) > 1 and used + widths[i] > width:
+            blocks.append([0])
+        blocks[-1].append(i)
+    lines: list[str] = []
+    for block in blocks:
+        if lines:
+            lines.append("")
+        lines += ["  ".join(row[i].ljust(widths[i]) if i < first_right
+                            else row[i].rjust(widths[i]) for i in block).rstrip()
+                  for row in cells]
+    return lines
 
 
 CORE_KEYS = {"pid", "name", "program", "state", "textbook_state", "cause", "creator",
@@ -132,7 +189,8 @@ def platform_columns(processes: Sequence[Mapping[str, Any]]) -> list[str]:
     return extra
 
 
-def process_table(report: Mapping[str, Any]) -> list[str]:
+def process_table(report: Mapping[str, Any], width: int | None = None) -> list[str]:
+    """The process table: one row per PCB, the released ones included."""
     processes = report["processes"]
     extra = platform_columns(processes)
     headers = ["PID", "NAME", "STATE", "CAUSE", "CREATOR", "PARENT", *[e.upper() for e in extra],
@@ -143,7 +201,40 @@ def process_table(report: Mapping[str, Any]) -> list[str]:
          p["metrics"]["response"], p["metrics"]["turnaround"], p["metrics"]["wait"]]
         for p in processes
     ]
-    return table(headers, rows)
+    return table(headers, rows, width=width)
+
+
+def _reasons(summary: Mapping[str, Any]) -> str:
+    """`` (quantum expired 3, preempted 1)``: why the running processes were made ready."""
+    reasons = summary.get("preemption_reasons") or {}
+    return f" ({', '.join(f'{k} {v}' for k, v in reasons.items())})" if reasons else ""
+
+
+#: The textbook's transitions of the three-state model, in its words.
+TEXTBOOK_TRANSITIONS = (("ready", "running", "dispatched by the scheduler"),
+                        ("running", "ready", "preempted: quantum expired, or a more urgent "
+                                             "process"),
+                        ("running", "blocked", "waits for I/O or an event"),
+                        ("blocked", "ready", "its I/O or event is done"))
+
+
+def transition_lines(summary: Mapping[str, Any]) -> list[str]:
+    """How often each of the textbook's four transitions happened, then every transition in
+    the platform's own state names (zombie, stopped ...) with its count."""
+    counts: dict[tuple[str, str], int] = {}
+    for entry in summary.get("transitions", ()):
+        pair = (entry["textbook"][0], entry["textbook"][1])
+        counts[pair] = counts.get(pair, 0) + entry["count"]
+    rows = [(f"{old} -> {new}", str(counts.get((old, new), 0)), why)
+            for old, new, why in TEXTBOOK_TRANSITIONS]
+    name_width = max(len(name) for name, _, _ in rows)
+    count_width = max(len(count) for _, count, _ in rows)
+    every = ", ".join(f"{e['from']} -> {e['to']} {e['count']}"
+                      for e in summary.get("transitions", ()))
+    return ["the three states' four transitions:",
+            *(f"  {name:<{name_width}}  {count:>{count_width}}  {why}"
+              for name, count, why in rows),
+            f"every transition, in this platform's states: {every or 'none'}"]
 
 
 def summary_lines(report: Mapping[str, Any]) -> list[str]:
@@ -157,11 +248,16 @@ def summary_lines(report: Mapping[str, Any]) -> list[str]:
         + (f" {_value(report['machine']['scheduler_options'])}"
            if report["machine"]["scheduler_options"] else ""),
         f"processes: {summary['processes_created']} created, {summary['processes_ended']} ended;"
-        f" context switches {summary['context_switches']}, preemptions {summary['preemptions']}",
+        f" context switches {summary['context_switches']}, "
+        f"preemptions {summary['preemptions']}{_reasons(summary)}",
         (f"averages over ended processes: response {cell(avg['response'])}, "
          f"turnaround {cell(avg['turnaround'])}, wait {cell(avg['wait'])}"
          if summary["processes_ended"] else "averages over ended processes: none has ended"),
     ]
+    unlisted = summary.get("processes_unlisted", 0)
+    if unlisted:
+        lines.append(f"{plural(unlisted, 'released process')} not listed: a run keeps only "
+                     "the first ones it releases (the averages count every one)")
     for cpu in summary["cpus"]:
         lines.append(f"cpu{cpu['cpu']}: busy {cpu['busy']} ticks "
                      f"({cpu['utilisation'] * 100:.1f}%), switching {cpu['switching']}, "
@@ -205,11 +301,21 @@ def chapter_lines(report: Mapping[str, Any], watch: StateWatch) -> list[str]:
         "causes of creation: " + counts(causes, ("boot", "syscall", "user", "batch")),
         "ways to end: " + counts(ends, ("normal", "error", "fatal", "killed")),
         "states entered: " + ", ".join(states),
+        *transition_lines(report["summary"]),
         f"context switches: {report['summary']['context_switches']}, each saving pc, sp, "
         "registers, memory map, open files, accounting and scheduling fields",
         ("one CPU: processes interleaved (concurrency)" if cpus == 1 else
          f"{cpus} CPUs: up to {most} processes ran at the same time (parallelism)"),
         f"address spaces: {memory['cow_shares']} copy-on-write shares, "
         f"{memory['cow_faults']} copy-on-write faults, {memory['pages_copied']} pages copied, "
-        f"{memory['zero_fills']} zero-filled",
+        f"{memory['zero_fills']} zero-filled" + _cow_origin(memory),
     ]
+
+
+def _cow_origin(memory: Mapping[str, Any]) -> str:
+    """Why there are copy-on-write faults where no creation shared a page (a Windows
+    FILE_MAP_COPY view, a MAP_PRIVATE mapping of a shared object)."""
+    if memory["cow_faults"] and not memory["cow_shares"]:
+        return ("; no process creation shared pages here: the faults are writes to "
+                "copy-on-write mappings a program made")
+    return ""

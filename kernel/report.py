@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 from .hookcalls import call, caller, collector, first
 from .process import Process
 from .simulation import Simulation, guarded
+from .states import CORE_STATES
 
 if TYPE_CHECKING:
     from .kernel import Kernel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _process(sim: Simulation, proc: Process, parent: Callable[..., Any],
@@ -65,14 +66,18 @@ def _build(sim: Simulation) -> dict[str, Any]:
     kernel = sim.kernel
     clock = kernel.now
     counters = kernel.counters
+    watch = sim.watch
+    textbook = {state.name: state.textbook for state in (*CORE_STATES, *kernel.platform.states)}
     parent = caller(kernel.pm, "osmodel_parent")
     info = collector(kernel.pm, "osmodel_process_info")
     processes = [_process(sim, p, parent, info) for p in sim.processes()]
-    ended = [p for p in processes if p["exit"] is not None]
+    ended = counters.ended
+    totals = {"response": (counters.response, counters.responded),
+              "turnaround": (counters.turnaround, ended), "wait": (counters.wait, ended)}
 
     def average(key: str) -> float | None:
-        values = [p["metrics"][key] for p in ended if p["metrics"][key] is not None]
-        return round(sum(values) / len(values), 2) if values else None
+        total, count = totals[key]
+        return round(total / count, 2) if count else None
 
     report: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
@@ -92,10 +97,15 @@ def _build(sim: Simulation) -> dict[str, Any]:
         "processes": processes,
         "summary": {
             "processes_created": counters.created,
-            "processes_ended": counters.ended,
+            "processes_ended": ended,
+            "processes_unlisted": counters.unlisted,
             "context_switches": counters.switches,
-            "preemptions": counters.preemptions,
-            "throughput": round(len(ended) / clock, 4) if clock else None,
+            "preemptions": watch.preemptions,
+            "preemption_reasons": dict(watch.preempted),
+            "transitions": [{"from": old, "to": new, "count": count,
+                             "textbook": [textbook.get(old, old), textbook.get(new, new)]}
+                            for (old, new), count in watch.transitions.items()],
+            "throughput": round(ended / clock, 4) if clock else None,
             "average": {k: average(k) for k in ("response", "turnaround", "wait")},
             "cpus": [
                 {

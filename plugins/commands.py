@@ -11,6 +11,7 @@ functions that use it.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -63,8 +64,32 @@ def jsonl(events: Iterable[Event]) -> Iterable[str]:
         yield json.dumps(event.as_dict(), sort_keys=True)
 
 
-def render_text(sim: Simulation, report: dict[str, object], *, show_trace: bool = True) -> str:
-    from osmodel.kernel.render import chapter_lines, process_table, summary_lines, trace_lines
+#: The width of text off a terminal when ``COLUMNS`` does not say: the same input gives
+#: the same bytes wherever it runs.
+DEFAULT_WIDTH = 100
+#: Narrower than this, wrapping makes text harder to read, not easier.
+MIN_WIDTH = 40
+
+
+def text_width(wide: bool = False) -> int | None:
+    """The width text output fits: None with ``--wide``; else ``COLUMNS`` when set, the
+    terminal's width on a terminal, and DEFAULT_WIDTH off one."""
+    if wide:
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        return max(int(columns), MIN_WIDTH)
+    if sys.stdout.isatty():
+        try:
+            return max(os.get_terminal_size(sys.stdout.fileno()).columns, MIN_WIDTH)
+        except OSError:
+            pass
+    return DEFAULT_WIDTH
+
+
+def render_text(sim: Simulation, report: dict[str, object], *, show_trace: bool = True,
+                width: int | None = None) -> str:
+    from osmodel.kernel.render import chapter_lines, process_table, summary_lines, trace_lines, wrap
     from osmodel.kernel.report import structure_lines
 
     kernel = sim.kernel
@@ -73,15 +98,20 @@ def render_text(sim: Simulation, report: dict[str, object], *, show_trace: bool 
     if sim.scenario.description:
         lines.append(sim.scenario.description.strip())
     if show_trace:
-        lines += ["", "== trace", *trace_lines(sim.recorder.events)]
+        lines += ["", "== trace", *trace_lines(sim.recorder.events, width)]
     structure = structure_lines(kernel)
     if structure:
         lines += ["", f"== structure at time {kernel.now}", *structure]
-    lines += ["", "== processes", *process_table(report)]
+    lines += ["", "== process table (one PCB a row)", *process_table(report, width)]
     if kernel.output:
-        lines += ["", "== output", *(f"{t:>6}  {pid:>5}  {text}" for t, pid, text in kernel.output)]
-    lines += ["", "== summary", *summary_lines(report)]
-    lines += ["", "== the chapter in this run", *chapter_lines(report, sim.watch)]
+        lines += ["", "== output"]
+        for t, pid, text in kernel.output:
+            lines += wrap(f"{t:>6}  {pid:>5}  ", text, width)
+    for title, part in (("summary", summary_lines(report)),
+                        ("the chapter in this run", chapter_lines(report, sim.watch))):
+        lines += ["", f"== {title}"]
+        for line in part:
+            lines += wrap("", line, width, indent="    ")
     return "\n".join(lines)
 
 
@@ -182,14 +212,14 @@ def perform(
     return sim
 
 
-def show(sim: Simulation, fmt: Format, *, show_trace: bool = True) -> None:
+def show(sim: Simulation, fmt: Format, *, show_trace: bool = True, wide: bool = False) -> None:
     from osmodel.kernel.report import build_report
 
     report = build_report(sim)
     if fmt is Format.json:
         typer.echo(json.dumps(report, indent=2))
     else:
-        typer.echo(render_text(sim, report, show_trace=show_trace))
+        typer.echo(render_text(sim, report, show_trace=show_trace, width=text_width(wide)))
 
 
 def run(
@@ -206,20 +236,25 @@ def run(
     trace: str | None = typer.Option(None, "--trace", metavar="FILE", help="Write the "
                                      "events to FILE as JSON Lines ('-': stdout)."),
     no_trace: bool = typer.Option(False, "--no-trace", help="Text: omit the event trace."),
+    wide: bool = typer.Option(False, "--wide", help="Text: never break lines to fit the "
+                              "width (the terminal's, else COLUMNS, else 100)."),
 ) -> None:
     """Run a scenario and print its trace, process table and summary."""
     # the events are kept only for the text trace or the trace file that shows them
     sim = perform(ctx.obj, load(scenario), platform=platform, cpus=cpus,
                   scheduler=scheduler, quantum=quantum, seed=seed, until=until, trace=trace,
                   progress=fmt is Format.text, record=fmt is Format.text and not no_trace)
-    show(sim, fmt, show_trace=not no_trace)
+    show(sim, fmt, show_trace=not no_trace, wide=wide)
 
 
 def demo(
     ctx: typer.Context,
     fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
+    no_trace: bool = typer.Option(False, "--no-trace", help="Text: omit the event trace."),
+    wide: bool = typer.Option(False, "--wide", help="Text: never break lines to fit the "
+                              "width (the terminal's, else COLUMNS, else 100)."),
 ) -> None:
-    """Run the chosen platform's demo scenario."""
+    """Run the chosen platform's demo scenario; in text, then the same work on more CPUs."""
     from osmodel.kernel.boot import platform_names, platforms
     from osmodel.kernel.scenario import loads_scenario
 
@@ -241,7 +276,43 @@ def demo(
         scenario = loads_scenario(text, source=f"<{name} demo>")
     except OsmodelError as error:
         raise fail(f"the {name} demo is broken: {error}") from None
-    show(perform(state, scenario, platform=name), fmt)
+    sim = perform(state, scenario, platform=name, record=fmt is Format.text and not no_trace)
+    show(sim, fmt, show_trace=not no_trace, wide=wide)
+    if fmt is Format.text:
+        typer.echo("\n".join(["", *parallel_lines(state, scenario, sim, text_width(wide))]))
+
+
+#: How many CPUs the demo's work is run on again, to show parallelism beside concurrency.
+PARALLEL_CPUS = 4
+
+
+def parallel_lines(state: AppState, scenario: Scenario, one: Simulation,
+                   width: int | None) -> list[str]:
+    """The same scenario on PARALLEL_CPUS CPUs beside the run on its own machine: the
+    clock, the most processes running at once, and the turnaround."""
+    from osmodel.kernel.render import table, wrap
+    from osmodel.kernel.report import build_report
+
+    def row(sim: Simulation) -> list[object]:
+        summary = build_report(sim)["summary"]
+        sim.close()  # the platform's instance leaves the manager before the next run
+        return [plural_cpus(sim.kernel.machine.cpus), sim.kernel.now, sim.watch.most_running,
+                summary["average"]["turnaround"], summary["context_switches"]]
+
+    rows = [row(one)]
+    rows.append(row(perform(state, scenario, platform=one.platform, cpus=PARALLEL_CPUS,
+                            record=False)))
+    note = ("on one CPU the processes take turns (concurrency); on several, some run at the "
+            "same time (parallelism), so the same work ends sooner only where processes "
+            "were ready at once")
+    return [f"== the same work on {PARALLEL_CPUS} CPUs",
+            *table(["MACHINE", "CLOCK", "MOST RUNNING AT ONCE", "AVERAGE TURNAROUND",
+                    "CONTEXT SWITCHES"], rows, left=1, width=width),
+            *wrap("", note, width)]
+
+
+def plural_cpus(count: int) -> str:
+    return "1 CPU" if count == 1 else f"{count} CPUs"
 
 
 def list_plugins(ctx: typer.Context) -> None:

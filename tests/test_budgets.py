@@ -184,7 +184,7 @@ def test_the_events_budget_stops_a_run_at_the_same_point_whatever_it_prints(
     text = run_cli("run", path).stdout
     assert "stopped: events limit reached: 500 trace events" in text
     quiet = run_cli("run", path, "--no-trace").stdout
-    assert quiet.split("== processes")[1] == text.split("== processes")[1]
+    assert quiet.split("== process table")[1] == text.split("== process table")[1]
     report = run_cli("run", path, "--format", "json").json()
     assert report["stopped"].startswith("events limit reached: 500 trace events")
     assert f"clock {report['clock']} ticks" in text

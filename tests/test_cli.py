@@ -57,7 +57,7 @@ def test_run_prints_trace_table_and_summary(scenario: Path) -> None:
     assert result.code == 0, result.stderr
     out = result.stdout
     assert "osmodel: parent and child on toy" in out
-    for section in ("== trace", "== processes", "== output", "== summary"):
+    for section in ("== trace", "== process table", "== output", "== summary"):
         assert section in out
     assert "child said 3 x is 1" in out
     assert "create child (cause syscall by 1)" in out

@@ -270,7 +270,7 @@ def test_a_dash_writes_to_standard_output(scenario: Path, tmp_path: Path) -> Non
     assert stdout == expected  # and no "wrote -" line in it
     traced = osmodel("run", str(scenario), "--trace", "-", "--no-trace")
     assert traced.code == 0 and traced.stdout.startswith(expected)
-    assert "== processes" in traced.stdout[len(expected):]
+    assert "== process table" in traced.stdout[len(expected):]
     page = osmodel("report", "toy", str(scenario), "-o", "-")
     assert page.code == 0 and page.stdout.startswith("<!DOCTYPE html>")
     assert page.stdout.rstrip().endswith("</html>")
@@ -302,7 +302,7 @@ def test_stdout_redirected_to_a_file_is_written_into_that_file(tmp_path: Path) -
     text = out.read_text()
     first = text.splitlines()[0]
     assert json.loads(first)["kind"] == "create"
-    assert "== processes" in text and "== summary" in text
+    assert "== process table" in text and "== summary" in text
 
 
 def test_a_closed_pipe_is_a_clear_error(tmp_path: Path) -> None:

@@ -210,7 +210,7 @@ EXPECTED = {
         "True, record: 'bool' = True) -> 'Simulation'",
     "table":
         "(headers: 'Sequence[str]', rows: 'Sequence[Sequence[Any]]', left: 'int | None' "
-        "= None) -> 'list[str]'",
+        "= None, width: 'int | None' = None) -> 'list[str]'",
     "val": "(proc: 'Process', operand: 'Any') -> 'int'",
 }
 

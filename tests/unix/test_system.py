@@ -9,7 +9,7 @@ from osmodel.kernel.machine import Limits
 from osmodel.kernel.report import build_report
 from osmodel.kernel.scenario import loads_scenario
 from osmodel.platforms.unix import UnixPlatform, render_tree
-from osmodel.platforms.unix.constants import STOPPED, ZOMBIE
+from osmodel.platforms.unix.constants import SIGKILL, STOPPED, ZOMBIE
 
 
 def test_boot_makes_init_daemons_and_a_login_shell(unix):
@@ -179,7 +179,13 @@ def test_the_demo_shows_every_required_scene(scenario):
     assert {p.exit.kind for p in run.procs() if p.exit} \
         == {"normal", "error", "fatal", "killed"}
     assert run.kernel.stop_reason is None
-    assert len(run.sim.recorder.events) < 300
+    # time sharing: a running job is preempted when its quantum expires
+    assert any(e.info["old"] == "running" and e.info["new"] == "ready"
+               and e.info["reason"] == "quantum expired" for e in run.events("state"))
+    # kill -9 by another process, not by the operator
+    killed = next(p for p in run.procs() if p.exit and p.exit.signal == SIGKILL)
+    assert killed.name == "boss" and killed.creator == run.proc("boss").pid
+    assert len(run.sim.recorder.events) < 400
 
 
 def test_every_unix_instruction_is_in_the_reference():
