@@ -49,7 +49,8 @@ def fork(kernel: Kernel, proc: Process, *, cause: str = "syscall",
     Inherited: descriptors (sharing open file descriptions), dispositions and
     mask, group, session, terminal, the context, the orphan and leaf-exit
     departures.  Not inherited: pending signals, CPU accounting (the new PCB
-    starts at 0), alarms, the subreaper flag.  Raises UnixError (EAGAIN, ENOMEM) with nothing created.
+    starts at 0), alarms, the subreaper flag.  Raises UnixError (EAGAIN,
+    ENOMEM) with nothing created.
     """
     pu = unix(proc)
     uid = pu.uid if uid is None else uid

@@ -48,7 +48,7 @@ def test_unix_is_the_default_only_direct_children_move(unix):
     main, _, leaf, _ = parents(run)
     assert sorted(run.out()) == sorted([f"leaf parent {main.pid}",
                                         f"tiny parent {leaf.pid}"])
-    assert [e.info["to"] for e in run.events("reparent")][0] == "subreaper"
+    assert next(e.info["to"] for e in run.events("reparent")) == "subreaper"
 
 
 def test_orphans_unix_written_out_is_the_default(unix):
