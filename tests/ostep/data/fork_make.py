@@ -1,9 +1,8 @@
-"""Record fork.py's answers for the cases of fork_cases.txt.
+"""Rebuild fork_expected.json: ``python fork_make.py PATH/TO/fork.py``.
 
-Run by hand where the original is at hand (CI has no copy, and reads only the
-recorded file): ``python fork_make.py PATH/TO/fork.py``.  Each
-case is one line of flags; the original is run with them and its output kept
-beside the exact command line, in fork_expected.json.
+Needs the original at hand (CI only reads the JSON).  Every non-comment line of
+fork_cases.txt is a set of flags; fork.py runs once with each, and its stdout
+and exit status are stored under the command line that produced them.
 """
 
 from __future__ import annotations
@@ -14,21 +13,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).parent
 
-
-def main(original: str) -> None:
-    cases = [line.strip() for line in (HERE / "fork_cases.txt").read_text().splitlines()
-             if line.strip() and not line.startswith("#")]
-    out = []
-    for flags in cases:
-        argv = shlex.split(flags)
-        done = subprocess.run([sys.executable, original, *argv], capture_output=True,
-                              text=True, check=False)
-        out.append({"command": f"fork.py {flags}", "argv": argv,
-                    "status": done.returncode, "output": done.stdout})
-    (HERE / "fork_expected.json").write_text(json.dumps(out, indent=1) + "\n")
+def record(script: str, flags: str) -> dict[str, object]:
+    argv = shlex.split(flags)
+    ran = subprocess.run([sys.executable, script, *argv], capture_output=True, text=True,
+                         check=False)
+    return {"command": f"fork.py {flags}", "argv": argv, "status": ran.returncode,
+            "output": ran.stdout}
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    here = Path(__file__).parent
+    lines = (here / "fork_cases.txt").read_text().splitlines()
+    runs = [record(sys.argv[1], line.strip()) for line in lines
+            if line.strip() and not line.startswith("#")]
+    (here / "fork_expected.json").write_text(json.dumps(runs, indent=1) + "\n")
