@@ -285,32 +285,29 @@ def run_actions(actions: Sequence[Action], flags: Any,
 
 
 def drawing(tree: Sequence[tuple[str, int]], style: str) -> list[str]:
-    """The tree as the homework draws it in ``style``, two spaces in."""
+    """The tree as the homework draws it in ``style``, two spaces in (one pass each way)."""
     if style == "basic":
         return ["  " + "   " * depth + f"{name:>2}" for name, depth in tree]
     vertical, across, branch, last = STYLES[style]
+    final = [False] * len(tree)  # no later sibling
+    seen: dict[int, bool] = {}
+    for index in range(len(tree) - 1, -1, -1):
+        depth = tree[index][1]
+        final[index] = not seen.get(depth, False)
+        seen = {d: v for d, v in seen.items() if d < depth}
+        seen[depth] = True
     lines = []
+    ended: list[bool] = []  # per level, whether the ancestor there was the last child
     for index, (name, depth) in enumerate(tree):
+        del ended[depth:]
+        ended.append(final[index])
         if depth == 0:
             lines.append("  " + name)
             continue
-        # for each level above: does an ancestor at that level still have siblings below?
-        lead = ""
-        for level in range(1, depth):
-            more = any(d == level for d, _ in _after(tree, index, level))
-            lead += f"{vertical}   " if more else "    "
-        final = not any(d == depth for d, _ in _after(tree, index, depth))
-        lines.append("  " + lead + f"{last if final else branch}{across}{across} {name}")
+        lead = "".join("    " if ended[level] else f"{vertical}   "
+                       for level in range(1, depth))
+        lines.append("  " + lead + f"{last if final[index] else branch}{across}{across} {name}")
     return lines
-
-
-def _after(tree: Sequence[tuple[str, int]], index: int,
-           level: int) -> Iterator[tuple[int, str]]:
-    """The entries after ``index`` until the subtree of its ancestor at ``level - 1`` ends."""
-    for name, depth in tree[index + 1:]:
-        if depth < level:
-            return
-        yield depth, name
 
 
 def described(action: Action, done: bool) -> str:
