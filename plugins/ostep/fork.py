@@ -47,6 +47,9 @@ STYLES = {
     "fancy": ("\u2502", "\u2500", "\u251c", "\u2514"),
 }
 PROGRAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+#: The unix platform's own programs (boot.py): a homework process is never named so, since
+#: a scenario's program of that name would replace the built-in one.
+SYSTEM = frozenset({"init", "syslogd", "atd", "sh"})
 
 
 def parser() -> FlagParser:
@@ -203,7 +206,7 @@ def scenario_of(actions: Sequence[Action], flags: Any) -> tuple[Any, dict[str, s
             current[action.child] = len(lives)
             lives.append((action.child, []))
     program_names: list[str] = []
-    used: set[str] = set()
+    used: set[str] = set(SYSTEM)
     for number, (name, _) in enumerate(lives):
         shown = name if PROGRAM_NAME.match(name) and name not in used else f"p{number}_"
         used.add(shown)

@@ -172,3 +172,8 @@ def test_trace_and_report_show_the_unix_run(tmp_path):
     assert kinds.count("fork") == 3 and kinds.count("reparent") == 1  # sh's fork of a too
     page = report.read_text()
     assert "unix platform" in page and "reparent" in page
+
+
+def test_a_process_named_like_a_system_program_does_not_replace_it():
+    hw = homework(["-A", "a+sh,sh+init,a+b", "-c"])
+    assert hw.answers[-4:] == ("  a", "  ├── sh", "  │   └── init", "  └── b")
