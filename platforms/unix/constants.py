@@ -129,6 +129,7 @@ ECHILD: Final = 10
 EAGAIN: Final = 11
 ENOMEM: Final = 12
 EACCES: Final = 13
+EBUSY: Final = 16
 EINVAL: Final = 22
 ENOTTY: Final = 25
 
@@ -142,6 +143,7 @@ ERRNO_NAMES: Final[dict[int, str]] = {
     EAGAIN: "EAGAIN",
     ENOMEM: "ENOMEM",
     EACCES: "EACCES",
+    EBUSY: "EBUSY",
     EINVAL: "EINVAL",
     ENOTTY: "ENOTTY",
 }
@@ -178,6 +180,19 @@ WCONTINUED: Final = 8
 WCOREFLAG: Final = 0x80
 W_CONTINUED: Final = 0xFFFF
 
+# --- departures from UNIX a program may ask for (prctl_orphans, prctl_leaf_exit) ------
+
+#: Where an exiting process's children go.  UNIX: the direct children, to the nearest
+#: living subreaper, else init.
+ORPHANS_UNIX: Final = 0
+#: Departure (OSTEP fork.py's default): every descendant, flattened, to that reaper.
+ORPHANS_TO_ROOT: Final = 1
+#: Departure (fork.py -R): the direct children, to the exiting process's own parent.
+ORPHANS_TO_PARENT: Final = 2
+ORPHAN_RULES: Final[dict[int, str]] = {ORPHANS_UNIX: "ORPHANS_UNIX",
+                                       ORPHANS_TO_ROOT: "ORPHANS_TO_ROOT",
+                                       ORPHANS_TO_PARENT: "ORPHANS_TO_PARENT"}
+
 # --- users -----------------------------------------------------------------------------
 
 ROOT: Final = 0
@@ -202,4 +217,5 @@ def constants() -> dict[str, int]:
         WUNTRACED=WUNTRACED,
         WCONTINUED=WCONTINUED,
     )
+    table.update({name: number for number, name in ORPHAN_RULES.items()})
     return table

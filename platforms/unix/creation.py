@@ -47,9 +47,10 @@ def fork(kernel: Kernel, proc: Process, *, cause: str = "syscall",
     """A child that is a copy of ``proc``; not yet ready (the caller readies it).
 
     Inherited: descriptors (sharing open file descriptions), dispositions and
-    mask, group, session, terminal, the context.  Not inherited: pending
-    signals, CPU accounting (the new PCB starts at 0), alarms, the subreaper
-    flag.  Raises UnixError (EAGAIN, ENOMEM) with nothing created.
+    mask, group, session, terminal, the context, the orphan and leaf-exit
+    departures.  Not inherited: pending signals, CPU accounting (the new PCB
+    starts at 0), alarms, the subreaper flag.  Raises UnixError (EAGAIN,
+    ENOMEM) with nothing created.
     """
     pu = unix(proc)
     uid = pu.uid if uid is None else uid
@@ -61,7 +62,8 @@ def fork(kernel: Kernel, proc: Process, *, cause: str = "syscall",
     space = proc.space.share_copy_on_write()
     files = proc.resources.copy(lambda slot: True)
     data = UnixProc(ppid=proc.pid, pgid=pu.pgid, sid=pu.sid, uid=uid, caught=dict(pu.caught),
-                    ignored=set(pu.ignored), mask=set(pu.mask), tty=pu.tty)
+                    ignored=set(pu.ignored), mask=set(pu.mask), tty=pu.tty,
+                    orphans=pu.orphans, leaf_exit=pu.leaf_exit)
     child = kernel.create(proc.program, cause=cause, creator=proc, space=space,
                           resources=files, name=proc.name, platform=data, start=False)
     src, dst = proc.context, child.context

@@ -87,8 +87,10 @@ EVENTS: Mapping[str, EventKind] = {
                          action="the new disposition"),
     "reap": _kind("a zombie's status was collected", child="the zombie's pid",
                   status="what $? shows", how="waitpid, or no zombie: SIGCHLD ignored"),
-    "reparent": _kind("an orphan got a new parent", old="the parent that ended",
-                      new="the new parent's pid, or None", to="init or subreaper"),
+    "reparent": _kind("an orphan got a new parent", old="the parent it had (the one that "
+                      "ended, or with ORPHANS_TO_ROOT one of its descendants)",
+                      new="the new parent's pid, or None",
+                      to="init, subreaper, or parent (ORPHANS_TO_PARENT)"),
     "setpgid": _kind("the process joined a process group", pgid="the group", by="who"),
     "setsid": _kind("the process started a session", sid="the session"),
     "tcsetpgrp": _kind("the terminal's foreground group changed", tty="the terminal",

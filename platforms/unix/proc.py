@@ -57,6 +57,11 @@ class UnixProc:
     #: Children in the order they became children (fork, then adoption): waitpid's order.
     children: dict[int, None] = field(factory=dict)
     subreaper: bool = False
+    #: Departures from UNIX asked for with prctl_orphans / prctl_leaf_exit (inherited by
+    #: fork, kept by exec): where this process's children go when it exits, and whether
+    #: its exit call fails while it has a living child.
+    orphans: int = 0
+    leaf_exit: bool = False
     execd: bool = False
     #: The controlling terminal's name, or None (daemons, after setsid).
     tty: str | None = None

@@ -25,6 +25,7 @@ from .constants import (
     ENOMEM,
     ESRCH,
     MAX_MAP_COUNT,
+    ORPHAN_RULES,
     SIG_DFL,
     SIG_IGN,
     SIGKILL,
@@ -135,6 +136,10 @@ def sys_exec(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 
 def sys_exit(k: Kernel, p: Process, a: Args, r: Res) -> int:
+    try:
+        waiting.check_leaf_exit(k, p)
+    except UnixError as error:  # the leaf-only departure: the caller goes on
+        return fail(k, p, r, error, "exit")
     code = val(p, a[0]) if a else 0
     low = code & 0xFF  # only the low 8 bits reach the parent
     k.exit(p, ExitStatus("normal" if low == 0 else "error", low,
@@ -238,6 +243,23 @@ def sys_tcgetpgrp(k: Kernel, p: Process, a: Args, r: Res) -> int:
 
 def sys_subreaper(k: Kernel, p: Process, a: Args, r: Res) -> int:
     unix(p).subreaper = bool(val(p, a[0]))
+    put(p, r, 0)
+    return 1
+
+
+@syscall("prctl_orphans")
+def sys_orphans(k: Kernel, p: Process, a: Args, r: Res) -> int:
+    rule = val(p, a[0])
+    if rule not in ORPHAN_RULES:
+        raise UnixError(EINVAL, f"no orphan rule {rule} (ORPHANS_UNIX, ORPHANS_TO_ROOT, "
+                        "ORPHANS_TO_PARENT)")
+    unix(p).orphans = rule
+    put(p, r, 0)
+    return 1
+
+
+def sys_leaf_exit(k: Kernel, p: Process, a: Args, r: Res) -> int:
+    unix(p).leaf_exit = bool(val(p, a[0]))
     put(p, r, 0)
     return 1
 
@@ -475,6 +497,14 @@ def table() -> dict[str, OpSpec]:
                group=G, min_results=1),
         OpSpec("prctl_subreaper", "v", 1, sys_subreaper, "PR_SET_CHILD_SUBREAPER: orphaned "
                "descendants come to the caller instead of init (not inherited).", group=P),
+        OpSpec("prctl_orphans", "v", 1, sys_orphans, "A departure from UNIX: where the "
+               "caller's children go when it exits: ORPHANS_UNIX (0, the nearest subreaper "
+               "or init), ORPHANS_TO_ROOT (every descendant, flattened, to that reaper) or "
+               "ORPHANS_TO_PARENT (to the caller's parent); inherited by fork. EINVAL.",
+               group=P),
+        OpSpec("prctl_leaf_exit", "v", 1, sys_leaf_exit, "A departure from UNIX: with 1, "
+               "exit fails with -1/EBUSY while the caller has a living child (and it goes "
+               "on); 0 is UNIX. Inherited by fork.", group=P),
         OpSpec("pstree", "", 0, sys_pstree, "Print the process tree now, as ps -ejH would "
                "(pid, ppid, pgid, sid, tty, state).", group=P),
         OpSpec("readcmd", "", 1, sys_readcmd, "Used by the login shell: block until the user "

@@ -16,7 +16,10 @@ from osmodel.kernel.states import BLOCKED
 from . import groups, signals
 from .constants import (
     CORE,
+    EBUSY,
     ECHILD,
+    ORPHANS_TO_PARENT,
+    ORPHANS_TO_ROOT,
     SIGCHLD,
     SIGNALS,
     W_CONTINUED,
@@ -207,31 +210,70 @@ def find_reaper(kernel: Kernel, proc: Process) -> Process | None:
     return init if init is not None and init is not proc else None
 
 
+def heir_of(kernel: Kernel, proc: Process) -> tuple[Process | None, str]:
+    """Who adopts ``proc``'s orphans, and how the trace names it: the nearest subreaper or
+    init (UNIX), or with ORPHANS_TO_PARENT the exiting process's own parent."""
+    if unix(proc).orphans == ORPHANS_TO_PARENT:
+        own = parent(kernel, proc)
+        if own is not None and own.exit is None:
+            return own, "parent"
+    reaper = find_reaper(kernel, proc)
+    to = ("subreaper" if reaper is not None and reaper.pid != system(kernel).init
+          else "init")
+    return reaper, to
+
+
+def descendants(kernel: Kernel, proc: Process) -> list[int]:
+    """Every descendant of ``proc``, depth first, each child in the order it became one."""
+    found: list[int] = []
+    stack = list(reversed(unix(proc).children))
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack += reversed(unix(kernel.processes[pid]).children)
+    return found
+
+
 def reparent_children(kernel: Kernel, proc: Process) -> None:
-    """Only the direct children move; grandchildren keep their parents."""
+    """UNIX: only the direct children move; grandchildren keep their parents.  With the
+    ORPHANS_TO_ROOT departure every descendant moves (the subtree is flattened), with
+    ORPHANS_TO_PARENT the direct children go to the exiting process's parent."""
     u = unix(proc)
     if not u.children:
         return
-    reaper = find_reaper(kernel, proc)
-    for pid in list(u.children):
+    heir, to = heir_of(kernel, proc)
+    moving = descendants(kernel, proc) if u.orphans == ORPHANS_TO_ROOT else list(u.children)
+    for pid in moving:
         child = kernel.processes[pid]
         cu = unix(child)
-        cu.ppid = reaper.pid if reaper is not None else None
-        kernel.trace("reparent", pid, old=proc.pid,
-                     new=reaper.pid if reaper is not None else None,
-                     to="subreaper" if reaper is not None and reaper.pid != system(kernel).init
-                     else "init")
-        if reaper is not None:
-            ru = unix(reaper)
+        old = cu.ppid
+        if old is not None and old != proc.pid and old in kernel.processes:
+            unix(kernel.processes[old]).children.pop(pid, None)
+        cu.ppid = heir.pid if heir is not None else None
+        kernel.trace("reparent", pid, old=old, new=heir.pid if heir is not None else None,
+                     to=to)
+        if heir is not None:
+            ru = unix(heir)
             ru.children[pid] = None
             if child.exit is not None:  # an adopted zombie: the new parent is told now
                 if SIGCHLD in ru.ignored:
-                    reap(kernel, reaper, child, cu.status or 0, auto=True)
+                    reap(kernel, heir, child, cu.status or 0, auto=True)
                 else:
-                    signals.send(kernel, reaper, SIGCHLD, sender=pid)
-                    recheck(kernel, reaper)
+                    signals.send(kernel, heir, SIGCHLD, sender=pid)
+                    recheck(kernel, heir)
         groups.kill_orphaned_pgrp(kernel, child, proc)
     u.children.clear()
+
+
+def check_leaf_exit(kernel: Kernel, proc: Process) -> None:
+    """The leaf-only departure (prctl_leaf_exit): exit fails with EBUSY while the caller
+    has a child that has not ended (UNIX's exit never fails)."""
+    u = unix(proc)
+    if u.leaf_exit:
+        living = [pid for pid in u.children if kernel.processes[pid].exit is None]
+        if living:
+            raise UnixError(EBUSY, f"leaf-only exit: {len(living)} living children "
+                            f"(first pid {living[0]})")
 
 
 def on_exit(kernel: Kernel, proc: Process) -> State | None:

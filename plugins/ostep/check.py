@@ -75,11 +75,11 @@ def read_or_fail(path: str) -> tuple[Answer, ...]:
     return tuple(answers)
 
 
-def same(given: str, expected: str) -> bool:
+def same(given: str, expected: str, *, exact: bool = False) -> bool:
     try:
         return Decimal(given) == Decimal(expected)
     except InvalidOperation:
-        return given.casefold() == expected.casefold()
+        return given == expected if exact else given.casefold() == expected.casefold()
 
 
 @frozen
@@ -129,9 +129,11 @@ class Result:
 
 def compare(homework: Homework, given: tuple[Answer, ...], path: str) -> Result:
     expected = {number.key: number.value for number in homework.numbers}
+    exact = {number.key for number in homework.numbers if number.exact}
     by_key = {answer.key: answer for answer in given}
     wrong = tuple((answer, expected[answer.key]) for answer in given
-                  if answer.key in expected and not same(answer.value, expected[answer.key]))
+                  if answer.key in expected and not same(answer.value, expected[answer.key],
+                                                         exact=answer.key in exact))
     missing = tuple((number.key, number.value) for number in homework.numbers
                     if number.key not in by_key)
     unknown = tuple(answer for answer in given if answer.key not in expected)

@@ -56,10 +56,16 @@ def outputs(homework: Homework, trace: str | None,
 
 
 def trace_lines(homework: Homework) -> Iterable[str]:
-    """The run's slices as ``osmodel schedule --trace`` writes them."""
+    """The run's slices as ``osmodel schedule --trace`` writes them; for a homework run as
+    a scenario (fork, a `Simulation`), its events as ``osmodel run --trace`` writes them."""
     from osmodel.kernel.errors import OsmodelError
     from osmodel.plugins.schedule.engine import trace_lines as slice_lines
 
+    recorder = getattr(homework.run, "recorder", None)
+    if recorder is not None:
+        from osmodel.plugins.commands import jsonl
+
+        return jsonl(recorder.events)
     slices = getattr(homework.run, "slices", None)
     if slices is None:
         raise OsmodelError(f"ostep {homework.simulator}: this homework has no run to trace")

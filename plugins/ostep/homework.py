@@ -47,6 +47,8 @@ class Number:
 
     key: str
     value: str
+    #: Whether case matters when a word is compared (fork's process names: b is not B).
+    exact: bool = False
 
 
 @frozen
@@ -71,8 +73,8 @@ class Homework:
     #: made of JSON types only (documented in docs/ostep.md).
     document: Mapping[str, Any]
     #: The osmodel run behind the answers (``osmodel.plugins.schedule.engine.Outcome`` for
-    #: the scheduling homeworks), which ``--trace`` and ``--report`` show; None when the
-    #: answers were not asked for and nothing was run.
+    #: the scheduling homeworks, a unix ``Simulation`` for fork), which ``--trace`` and
+    #: ``--report`` show; None when the answers were not asked for and nothing was run.
     run: Any = None
 
 

@@ -70,8 +70,9 @@ def html_page(homework: Homework) -> str:
         '<meta name="generator" content="osmodel">', f"<title>{e(title)}</title>",
         f"<style>{CSS}</style>", "</head>", "<body>",
         f"<header><h1>{e(title)}</h1>",
-        '<p class="muted">an OSTEP homework, answered by a run of osmodel\'s engine on the '
-        "bare platform</p></header>",
+        '<p class="muted">an OSTEP homework, answered by a run of osmodel\'s '
+        + ("unix platform" if hasattr(homework.run, "recorder")
+           else "engine on the bare platform") + "</p></header>",
         "<h2>Question</h2>", f"<pre>{e(chr(10).join(homework.question))}</pre>",
         "<h2>Answers</h2>", f"<pre>{e(chr(10).join(homework.answers))}</pre>",
     ]
@@ -87,5 +88,13 @@ def html_page(homework: Homework) -> str:
         page += ["</table>", '<p class="rule">in the run\'s ticks: the homework\'s own '
                  "times are in the answers above (scaled back when its lengths have "
                  "decimals)</p>"]
+    if run is not None and hasattr(run, "recorder"):  # a scenario's run (fork)
+        from osmodel.kernel.render import trace_lines
+
+        lines = trace_lines(run.recorder.events)
+        page += ["<h2>The run's trace</h2>", f"<pre>{e(chr(10).join(lines[:MAX_BARS]))}</pre>"]
+        if len(lines) > MAX_BARS:
+            page.append(f'<p class="note">{len(lines) - MAX_BARS:,} more lines are not shown; '
+                        "--trace writes every event.</p>")
     page += ["</body>", "</html>"]
     return "\n".join(page)
