@@ -40,8 +40,7 @@ def test_newest_warm_job_evicts_from_the_back_and_restarts_its_warm_up() -> None
 def test_a_job_larger_than_the_cache_empties_it_and_never_stays_warm() -> None:
     cache = make(warmup=2)
     cache.arrive("a")
-    cache.step("a")
-    cache.step("a")
+    assert cache.run("a", 2).warm == 0 and cache.warm("a")
     cache.arrive("big")
     assert [cache.step("big") for _ in range(6)] == [1] * 6
     assert cache.contents == []
