@@ -17,6 +17,7 @@ import pytest
 
 from osmodel.kernel.manager import make_plugin_manager
 from osmodel.plugins.ostep.multi import SIMULATOR, dealt, random_jobs
+from osmodel.plugins.schedule.cache import CpuCache
 from osmodel.testing import run_cli
 
 DATA = Path(__file__).parent / "data"
@@ -114,3 +115,54 @@ def test_long_flags_prefixes_and_json() -> None:
     assert document["homework"] == json.loads(long.stdout)["homework"]
     assert document["simulator"] == "multi" and document["seed"] == 4
     assert len(document["homework"]["queues"]) == 2
+
+
+# ------------------------------------------------ the cache model against one-CPU traces
+
+CACHE_CASES: list[dict[str, Any]] = json.loads((DATA / "multi_cache_expected.json").read_text())
+ROW = re.compile(r"^ +(\d+) +(\S+) \[ *(\d+)\] cache\[(.*?)\]", re.M)
+
+
+def one_cpu(jobs: list[tuple[str, int, int]], quantum: int, warmup: int, rate: int,
+            size: int) -> list[tuple[int, str, int, str]]:
+    """Round robin on one CPU, the cache deciding each tick's work: each tick's job, its
+    time left and the cache's warm jobs, as the original's -T -C trace shows them."""
+    sizes = {name: wset for name, _, wset in jobs}
+    left = {name: run for name, run, _ in jobs}
+    cache = CpuCache(sizes, size, warmup, rate)
+    queue = [name for name, _, _ in jobs]
+    current: str | None = None
+    rows = []
+    tick = done = 0
+    while done < len(jobs):
+        if tick % quantum == 0 and tick > 0 and current is not None:
+            queue.append(current)
+            current = None
+        if current is None and queue:
+            current = queue.pop(0)
+            cache.arrive(current)
+        if current is not None:
+            left[current] = max(0, left[current] - cache.step(current))
+            rows.append((tick, current, left[current],
+                         "".join("w" if cache.warm(name) else " " for name in sizes)))
+            if left[current] == 0:
+                current, done = None, done + 1
+        tick += 1
+    return rows
+
+
+def test_enough_cache_traces() -> None:
+    assert len(CACHE_CASES) >= 20 and all(case["status"] == 0 for case in CACHE_CASES)
+    assert {"-w", "-r", "-M", "-q"} <= {arg for case in CACHE_CASES for arg in case["argv"]}
+
+
+@pytest.mark.parametrize("recorded", CACHE_CASES, ids=[c["command"] for c in CACHE_CASES])
+def test_the_cache_model_ticks_as_the_original(recorded: dict[str, Any]) -> None:
+    argv = recorded["argv"]
+    value = {flag: argv[argv.index(flag) + 1] for flag in ("-L", "-q", "-w", "-r", "-M")}
+    jobs = [(name, int(run), int(wset)) for name, run, wset in
+            (item.split(":") for item in value["-L"].split(","))]
+    expected = [(int(t), job, int(left), cache)
+                for t, job, left, cache in ROW.findall(recorded["output"])]
+    assert expected
+    assert one_cpu(jobs, *(int(value[flag]) for flag in ("-q", "-w", "-r", "-M"))) == expected

@@ -1,4 +1,5 @@
-"""Record multi.py's output (its question: the jobs and the queues) for multi_cases.txt.
+"""Record multi.py's output (its question: the jobs and the queues) for multi_cases.txt,
+and its one-CPU cache traces (-T -C) for multi_cache_cases.txt.
 
 CI has no copy of the original and reads only multi_expected.json; whoever
 changes the cases runs ``python multi_make.py PATH/TO/multi.py`` where the
@@ -25,7 +26,9 @@ def record(original: str, flags: str) -> dict[str, object]:
 
 if __name__ == "__main__":
     here = Path(__file__).parent
-    lines = (here / "multi_cases.txt").read_text().splitlines()
-    runs = [record(sys.argv[1], line.strip()) for line in lines
-            if line.strip() and not line.startswith("#")]
-    (here / "multi_expected.json").write_text(json.dumps(runs, indent=1) + "\n")
+    for cases, expected in (("multi_cases.txt", "multi_expected.json"),
+                            ("multi_cache_cases.txt", "multi_cache_expected.json")):
+        lines = (here / cases).read_text().splitlines()
+        runs = [record(sys.argv[1], line.strip()) for line in lines
+                if line.strip() and not line.startswith("#")]
+        (here / expected).write_text(json.dumps(runs, indent=1) + "\n")
