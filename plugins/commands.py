@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from osmodel.plugins.output import OutputPath, Target
 
 
+#: What every command that runs a scenario says of its argument.
+SCENARIO_HELP = "A scenario file (TOML), or a gallery name (`osmodel gallery` lists them)."
+
+
 class Format(StrEnum):
     text = "text"
     json = "json"
@@ -224,7 +228,7 @@ def show(sim: Simulation, fmt: Format, *, show_trace: bool = True, wide: bool = 
 
 def run(
     ctx: typer.Context,
-    scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
+    scenario: Path = typer.Argument(..., help=SCENARIO_HELP),
     platform: str | None = platform_option("Overrides the root one."),
     cpus: int | None = typer.Option(None, "--cpus", help="Number of CPUs."),
     scheduler: str | None = typer.Option(None, "--scheduler", metavar="NAME",

@@ -194,3 +194,10 @@ def test_commands_take_a_gallery_name_where_no_such_file_is(
     assert missing.code == 2
     assert missing.stderr == ("osmodel: error: nosuch: no such file, nor a gallery scenario of "
                               "that name (`osmodel gallery` lists them)\n")
+
+
+@pytest.mark.parametrize("command", ["run", "tree", "export", "timeline", "compare", "report"])
+def test_every_scenario_argument_says_a_gallery_name_will_do(command: str) -> None:
+    shown = run_cli(command, "--help")
+    assert shown.code == 0
+    assert "gallery name" in " ".join(shown.stdout.split())

@@ -54,9 +54,19 @@ def test_jsonl_and_dot_exports(scenario: Path, tmp_path: Path) -> None:
     kinds = [json.loads(line)["kind"] for line in jl.read_text().splitlines()]
     assert {"create", "state", "exit"} <= set(kinds) and all(kinds)  # an empty file fails
     dot = tmp_path / "run.dot"
-    assert osmodel("export", str(scenario), "--to", "dot", "-o", str(dot), "--at", "3").code == 0
+    assert osmodel("export", str(scenario), "--to", "dot", "-o", str(dot), "--until", "3").code == 0
     text = dot.read_text()
     assert text.startswith('digraph "toy" {') and "p1 -> p2" in text
+
+
+def test_export_stops_with_until_as_run_does_and_says_so_for_at(
+        scenario: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run.jsonl"
+    early = osmodel("export", str(scenario), "--to", "jsonl", "-o", str(out), "--until", "1")
+    assert early.code == 0, early.stderr
+    assert max(json.loads(line)["time"] for line in out.read_text().splitlines()) <= 1
+    old = osmodel("export", str(scenario), "--to", "jsonl", "-o", str(out), "--at", "1")
+    assert old.code == 2 and "--until" in old.stderr and "Traceback" not in old.stderr
 
 
 def test_tree_at_a_time_and_bad_output_directory(scenario: Path, tmp_path: Path) -> None:

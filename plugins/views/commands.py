@@ -22,6 +22,7 @@ from osmodel.kernel.report import build_report, structure_lines
 from osmodel.kernel.scenario import Scenario
 from osmodel.kernel.simulation import Simulation
 from osmodel.plugins.commands import (
+    SCENARIO_HELP,
     Format,
     check_or_fail,
     jsonl,
@@ -150,7 +151,7 @@ def run_all(state: AppState, scenario: Scenario, names: Sequence[str], *,
 
 def timeline(
     ctx: typer.Context,
-    scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
+    scenario: Path = typer.Argument(..., help=SCENARIO_HELP),
     platform: str | None = platform_option("Overrides the root one."),
     cpus: int | None = typer.Option(None, "--cpus", help="Number of CPUs."),
     scheduler: str | None = typer.Option(None, "--scheduler", metavar="NAME",
@@ -168,7 +169,7 @@ def timeline(
 
 def tree(
     ctx: typer.Context,
-    scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
+    scenario: Path = typer.Argument(..., help=SCENARIO_HELP),
     platform: str | None = platform_option("Overrides the root one."),
     at: int | None = time_option(None, "--at", help="Simulated time to stop at."),
     fmt: TreeFormat = typer.Option(TreeFormat.text, "--format", help="text or dot."),
@@ -186,20 +187,24 @@ def tree(
 
 def export(
     ctx: typer.Context,
-    scenario: Path = typer.Argument(..., help="The scenario file (TOML)."),
+    scenario: Path = typer.Argument(..., help=SCENARIO_HELP),
     to: ExportFormat = typer.Option(..., "--to", help="jsonl, perfetto or dot."),
     output: str = typer.Option(..., "-o", "--output", metavar="FILE",
                                help="The file to write ('-': stdout)."),
     platform: str | None = platform_option("Overrides the root one."),
-    at: int | None = time_option(None, "--at", help="Simulated time to stop at."),
+    until: int | None = time_option(None, "--until", help="Stop at this simulated time."),
+    old_at: int | None = typer.Option(None, "--at", hidden=True),
 ) -> None:
     """Write the run as JSON Lines, a Perfetto trace or a DOT graph (atomically)."""
     from .dot import process_graph
     from .perfetto import chrome_trace
 
     state: AppState = ctx.obj
+    if old_at is not None:
+        raise fail(f"--at {old_at}: export stops the run with --until T, as run does; --at T "
+                   "is the time a view draws (tree, compare, report)")
     check_or_fail("-o", output)
-    sim = perform(state, load(scenario), platform=platform, until=at)
+    sim = perform(state, load(scenario), platform=platform, until=until)
     kernel = sim.kernel
     lines: Iterable[str]
     if to is ExportFormat.jsonl:
@@ -218,7 +223,7 @@ def compare(
     ctx: typer.Context,
     items: list[str] = typer.Argument(..., metavar="[PLATFORM]... SCENARIO",
                                       help="Platforms to compare (or --platforms), then "
-                                      "the scenario file (TOML)."),
+                                      "a scenario file (TOML) or gallery name."),
     platforms: str | None = typer.Option(
         None, "--platforms", metavar="NAME,NAME", help="Comma-separated platforms (default: "
         "every installed platform that states its rules for compare)."),
@@ -256,7 +261,7 @@ def report(
     ctx: typer.Context,
     items: list[str] = typer.Argument(..., metavar="[PLATFORM]... SCENARIO",
                                       help="Platforms (or --platforms), then the "
-                                      "scenario file (TOML)."),
+                                      "scenario file (TOML) or gallery name."),
     output: str = typer.Option(..., "-o", "--output", metavar="FILE",
                                help="The HTML file to write ('-': stdout)."),
     platforms: str | None = typer.Option(
