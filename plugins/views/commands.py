@@ -29,6 +29,7 @@ from osmodel.plugins.commands import (
     load,
     perform,
     progress_if_terminal,
+    text_width,
     write_or_fail,
 )
 from osmodel.plugins.output import Kind
@@ -233,6 +234,9 @@ def compare(
     width: int = typer.Option(40, "--width", min=10, max=1000,
                               help="Columns of each platform's timeline."),
     fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
+    wide: bool = typer.Option(False, "--wide", help="Text: the drawings side by side and "
+                              "no line broken, however wide (else they fit the width: the "
+                              "terminal's, else COLUMNS, else 100)."),
 ) -> None:
     """Run one scenario on several platforms; show them side by side and what differed."""
     from .compare import compare_json, compare_text, default_platforms, differences, match
@@ -254,7 +258,8 @@ def compare(
     if fmt is Format.json:
         typer.echo(json.dumps(compare_json(runs, subjects, found, scenario), indent=2))
     else:
-        typer.echo(compare_text(runs, subjects, found, scenario, width))
+        typer.echo(compare_text(runs, subjects, found, scenario, width,
+                                fit=text_width(wide)))
 
 
 def report(

@@ -24,7 +24,7 @@ from osmodel.kernel.events import Recorder
 from osmodel.kernel.hookspecs import hookimpl
 from osmodel.kernel.kernel import Kernel
 from osmodel.kernel.manager import PluginManager
-from osmodel.kernel.render import table
+from osmodel.kernel.render import table, wrap
 from osmodel.kernel.report import build_report, structure_lines
 from osmodel.kernel.scenario import Scenario
 from osmodel.kernel.simulation import Simulation, guarded, simulate
@@ -631,8 +631,10 @@ def lives_timeline(run: Run, width: int) -> list[str]:
 
 
 def compare_text(runs: Sequence[Run], subjects: Sequence[str], found: Sequence[Difference],
-                 scenario: Scenario, width: int = 40) -> str:
-    """The comparison as plain text with fixed columns (the same bytes on every terminal)."""
+                 scenario: Scenario, width: int = 40, fit: int | None = None) -> str:
+    """The comparison as plain text with fixed columns (the same bytes on every terminal):
+    ``width`` columns of timeline; the platforms' drawings side by side when they fit in
+    ``fit`` columns (None: always), else one under the other."""
     names = [run.platform for run in runs]
     title = scenario.title or scenario.source or "scenario"
     lines = [f"osmodel compare: {title} on {', '.join(names)}"]
@@ -667,7 +669,12 @@ def compare_text(runs: Sequence[Run], subjects: Sequence[str], found: Sequence[D
         head = f"{run.platform} at time {shot.time if shot else run.sim.kernel.now}"
         body = list(shot.structure) if shot else []
         blocks.append([head, *(body or ["(the platform draws no structure)"])])
-    lines += side_by_side(blocks)
+    beside = side_by_side(blocks)
+    if fit is None or max(map(len, beside), default=0) <= fit:
+        lines += beside
+    else:
+        for n, block in enumerate(blocks):
+            lines += [*([""] if n else []), *block]
     clock = max(run.sim.kernel.now for run in runs)
     step = max(1, -(-clock // width))
     legend = "  ".join(f"{c} {s}" for s, c in SYMBOLS.items() if s != "terminated")
@@ -688,7 +695,7 @@ def compare_text(runs: Sequence[Run], subjects: Sequence[str], found: Sequence[D
     if not found:
         lines.append("no differences: every process ended the same way on every platform")
     for diff in found:
-        lines += [f"- {diff.text}", f"  rule: {diff.rule}"]
+        lines += [*wrap("- ", diff.text, fit), *wrap("  rule: ", diff.rule, fit, indent="  ")]
     return "\n".join(lines)
 
 
