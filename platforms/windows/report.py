@@ -70,8 +70,8 @@ def process_info(kernel: Kernel, proc: Process) -> dict[str, Any]:
 def process_rows(kernel: Kernel, procs: list[Process]) -> list[str]:
     rows = [[p.pid, p.name, p.state.name, creator_text(kernel, p), code_text(win(p).exit_code),
              ", ".join(held_by(p)) or "-"] for p in procs]
-    return table(["PID", "NAME", "STATE", "CREATOR (only recorded)", "EXIT CODE",
-                  "HANDLES TO IT (pid:handle)"], rows)
+    return table(["PID", "NAME", "STATE", "CREATOR (recorded)", "EXIT CODE",
+                  "HANDLES"], rows)
 
 
 def handle_rows(kernel: Kernel) -> list[str]:
@@ -91,6 +91,7 @@ def structure(kernel: Kernel) -> list[str]:
     """The process list (no tree) and the handle graph, as text."""
     procs = [kernel.processes[pid] for pid in sorted(kernel.processes)]
     return ["processes: no tree; each creator pid is only recorded, and may be stale",
+            "  (HANDLES: the handles to each process, as holder pid:handle)",
             *("  " + line for line in process_rows(kernel, procs)),
             "handles: who holds which handle to which object, with what rights",
             *("  " + line for line in handle_rows(kernel))]
