@@ -173,6 +173,8 @@ class Kernel:
     ) -> None:
         import random
 
+        from .isa import op_io_issue
+
         self.machine = machine
         self.pm = pm
         self.hook = pm.hook
@@ -243,6 +245,9 @@ class Kernel:
         #: The trace event number at which the events budget stops the run.
         self._events_limit = _budget(machine.limits.events)
         self._halted = False
+        #: The issue step of an ``io`` when it costs no tick (else None): at the end of a
+        #: slice it still runs, so the request is made at that instant (see `_run`).
+        self._free_issue = None if machine.io_issue_cost else op_io_issue
 
     @property
     def scheduler(self) -> Scheduler:
@@ -1278,9 +1283,12 @@ class Kernel:
                         pc = ctx.pc
                         entry = code[pc]
                         # the rest of an instruction under way (an I/O's start after its
-                        # issue) is not cut off by the end of the slice
+                        # issue) is not cut off by the end of the slice, nor is an I/O
+                        # whose issue costs no tick: it is made at the instant the slice
+                        # ends, and the process blocks instead of waiting ready with it
                         if now >= limit and not entry[4] and not (
-                                pc and code[pc - 1][3] == entry[3]):
+                                pc and code[pc - 1][3] == entry[3]) and (
+                                entry[0] is not self._free_issue):
                             break
                         ctx.pc += 1
                         executed += 1

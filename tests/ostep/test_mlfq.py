@@ -6,10 +6,9 @@ data/mlfq_cases.txt).  The expected numbers are read from that text here:
 the job list of the question, the final statistics of ``-c``, and, tick by
 tick, which job the trace ran, compared with the slices of osmodel's run.
 
-data/mlfq_kernel_bug.txt lists the cases that the kernel's I/O-issue bug
-changes today (a process whose quantum ends at the very tick it issues an
-I/O is preempted first and issues the I/O only when it runs again): they are
-strict xfails, to be flipped once that bug is fixed.
+Many of the runs have a job whose quantum ends at the very tick it issues an
+I/O (an I/O frequency that divides the quantum, say): the original starts
+that I/O at once, and so must osmodel (`coincides` finds those runs).
 """
 
 from __future__ import annotations
@@ -27,21 +26,6 @@ from osmodel.plugins.ostep.mlfq import SIMULATOR
 
 DATA = Path(__file__).parent / "data"
 CASES: list[dict[str, Any]] = json.loads((DATA / "mlfq_expected.json").read_text())
-
-
-def kernel_bug() -> dict[str, set[str]]:
-    """Command -> the tests (answers, ticks) the kernel bug changes for it."""
-    out: dict[str, set[str]] = {}
-    for line in (DATA / "mlfq_kernel_bug.txt").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            kinds, _, command = line.partition(": ")
-            out[command.strip()] = set(kinds.split())
-    return out
-
-
-KERNEL_BUG = kernel_bug()
-BUG = ("kernel bug: a process that issues an I/O and is preempted in the same tick gets "
-       "its I/O delayed until it runs again")
 
 
 def build(argv: list[str]) -> Any:
@@ -82,33 +66,36 @@ SOLVED = [case for case in CASES if "-c" in case["argv"]]
 QUESTIONS = [case for case in CASES if case not in SOLVED]
 
 
-def marked(cases: list[dict[str, Any]], kind: str) -> list[Any]:
-    return [pytest.param(recorded, id=recorded["command"],
-                         marks=[pytest.mark.xfail(strict=True, reason=BUG)]
-                         if kind in KERNEL_BUG.get(recorded["command"], ()) else [])
-            for recorded in cases]
+IDS = [case["command"] for case in SOLVED]
 
 
 def test_the_recorded_cases_cover_enough_runs() -> None:
     assert len(SOLVED) >= 20 and len(QUESTIONS) >= 2
     assert all(case["status"] == 0 for case in CASES)
-    assert len(SOLVED) - len(KERNEL_BUG) >= 20  # matched today, bug or not
+    # an I/O issued as a quantum ends: in runs of many kinds, -S, -I and -l included
+    coinciding = [case["argv"] for case in SOLVED if coincides(case["output"])]
+    assert len(coinciding) >= 10
+    assert any("-S" in argv or "--stay" in argv for argv in coinciding)
+    assert any("-I" in argv or "--iobump" in argv for argv in coinciding)
+    assert any(argv[:1] == ["-l"] for argv in coinciding)
 
 
-def test_every_case_marked_for_the_kernel_bug_has_the_tick_it_gets_wrong() -> None:
-    commands = {case["command"]: case for case in SOLVED}
-    assert set(KERNEL_BUG) <= set(commands)
-    assert all(kinds and kinds <= {"answers", "ticks"} for kinds in KERNEL_BUG.values())
-    assert all(coincides(commands[command]["output"]) for command in KERNEL_BUG)
+def test_coincides_sees_an_io_issued_as_the_quantum_ends() -> None:
+    ends = "[ time 9 ] Run JOB 0 at PRIORITY 2 [ TICKS 0 ALLOT 0 TIME 5 (of 10) ]"
+    runs_on = "[ time 9 ] Run JOB 0 at PRIORITY 2 [ TICKS 3 ALLOT 0 TIME 5 (of 10) ]"
+    start = "[ time 10 ] IO_START by JOB 0"
+    assert coincides(f"{ends}\n{start}")
+    assert not coincides(f"{runs_on}\n{start}")
+    assert not coincides(f"{ends}\n[ time 10 ] Run JOB 1 at PRIORITY 2")
 
 
-@pytest.mark.parametrize("recorded", marked(SOLVED, "answers"))
+@pytest.mark.parametrize("recorded", SOLVED, ids=IDS)
 def test_the_answers_are_the_originals(recorded: dict[str, Any]) -> None:
     homework = build(recorded["argv"])
     assert [(n.key, n.value) for n in homework.numbers] == final_numbers(recorded["output"])
 
 
-@pytest.mark.parametrize("recorded", marked(SOLVED, "ticks"))
+@pytest.mark.parametrize("recorded", SOLVED, ids=IDS)
 def test_each_tick_runs_the_job_the_original_ran(recorded: dict[str, Any]) -> None:
     outcome = build(recorded["argv"]).run
     ours = {t: s.job for s in outcome.slices if s.job is not None for t in range(s.start, s.end)}

@@ -16,8 +16,6 @@ import pytest
 from scheduling.policy_harness import Workload
 
 NO_IO_COST = {"io_issue_cost": 0, "io_done_cost": 0}
-BUG = ("kernel bug: a process that issues an I/O and is preempted in the same tick gets "
-       "its I/O delayed until it runs again")
 
 
 def back_from_io(**options: Any) -> Workload:
@@ -101,7 +99,6 @@ def stays(charges: bool) -> Workload:
             .job("cpu 4\nio 2\ncpu 4\nexit 0").job(20).run())
 
 
-@pytest.mark.xfail(strict=True, reason=BUG)
 def test_a_job_that_blocks_as_its_quantum_ends_stays_on_top_with_io_resets() -> None:
     # A blocks at 4 with a fresh allotment at L0; back at 6 behind B (L0, 4-8): A 8-12
     w = stays(False)
@@ -109,7 +106,6 @@ def test_a_job_that_blocks_as_its_quantum_ends_stays_on_top_with_io_resets() -> 
     assert w.table()[0] == (0, 12)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG)
 def test_stay_charges_quantum_charges_that_last_quantum_to_the_fresh_allotment() -> None:
     # OSTEP's -S: the quantum A used up is charged to its fresh allotment, its only one,
     # so A moves down at 4; back at 6, it runs at L1 once B drops there too: A 8-12
