@@ -21,7 +21,6 @@ state (``kernel.platform.system``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from importlib import resources
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from .errors import PluginError
@@ -155,6 +154,8 @@ class Platform:
         """
         package = cls.__module__.rpartition(".")[0] or cls.__module__
         try:
+            from importlib import resources  # only for the demo: it costs every start
+
             return resources.files(package).joinpath("demo.toml").read_text(encoding="utf-8")
         except (FileNotFoundError, ModuleNotFoundError, TypeError):
             raise NotImplementedError(f"platform {cls.name} has no demo scenario") from None

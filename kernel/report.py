@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .guard import guarded
 from .hookcalls import call, caller, collector, first
 from .process import Process
-from .simulation import Simulation, guarded
+from .simulation import Simulation
 from .states import CORE_STATES
 
 if TYPE_CHECKING:

@@ -6,7 +6,6 @@ This is what the command line, the pytest plugin and ``compare`` share.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import attrs
 from attrs import define, field
@@ -16,11 +15,11 @@ from .errors import (
     ConfigError,
     LimitTooSmall,
     Location,
-    OsmodelError,
     PluginError,
     SourceError,
 )
 from .events import Recorder, StateWatch, TraceSink
+from .guard import guarded
 from .hookcalls import call, first
 from .kernel import Kernel
 from .machine import MAX_CPUS, Machine
@@ -79,23 +78,6 @@ class Simulation:
         """Every process of the run, released ones included, by pid then creation."""
         everyone = [*self.history, *self.kernel.processes.values()]
         return sorted(everyone, key=lambda p: (p.pid, p.acct.created))
-
-
-def guarded(kernel: Kernel | None, action: Any, pm: PluginManager | None = None) -> Any:
-    """Run ``action``; an exception from plugin code is named by plugin, hook, time, pid."""
-    try:
-        return action()
-    except OsmodelError:
-        raise
-    except Exception as error:
-        manager = pm if pm is not None else kernel.pm if kernel is not None else None
-        current = (kernel.current or kernel.failed_in) if kernel is not None else None
-        failure = manager.failure(
-            error, time=kernel.now if kernel is not None else None,
-            pid=current.pid if current is not None else None) if manager is not None else None
-        if failure is None:
-            raise
-        raise failure from error
 
 
 def machine_for(scenario: Scenario, *, cpus: int | None = None,

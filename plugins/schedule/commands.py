@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import re
-import tomllib
 from enum import StrEnum
 from typing import Any
 
@@ -20,7 +19,6 @@ import typer
 from osmodel.kernel.cli import AppState, fail
 from osmodel.kernel.errors import OsmodelError
 from osmodel.kernel.machine import MAX_CPUS, MAX_TICKS
-from osmodel.kernel.scenario import INT64_MAX, INT64_MIN, LAUNCH_RANGES, unsafe_toml
 from osmodel.plugins.commands import Format, check_or_fail, write_or_fail
 
 from . import engine, report
@@ -57,6 +55,8 @@ _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 def option_value(text: str) -> Any:
     """A policy option's value as a scenario would give it: ``3``, ``true``, ``[1, 2]``,
     ``1,2,4`` (a list) or a bare word (a string)."""
+    import tomllib  # only for -O: a run without options does not pay for it
+
     try:
         return tomllib.loads(f"value = {text}")["value"]
     except tomllib.TOMLDecodeError:
@@ -66,6 +66,10 @@ def option_value(text: str) -> Any:
 
 
 def policy_options(pairs: list[str]) -> list[tuple[str, Any]]:
+    if not pairs:  # no -O: the scenario loader, which checks values, is not imported
+        return []
+    from osmodel.kernel.scenario import unsafe_toml
+
     out: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -146,9 +150,13 @@ def build(*, jobs: str | None, processes: list[str], arrivals: str | None,
                 raise WorkloadError("--arrivals and --max-arrival both set the arrivals: "
                                     "give one")
         steps = [(Step("cpu", length),) for length in lengths]
-    per_job = [(option, name, numbers(text, option, minimum=LAUNCH_RANGES[name][0],
-                                      maximum=LAUNCH_RANGES[name][1]))
-               for option, name, text in fields if text is not None]
+    per_job = []
+    if any(text is not None for _, _, text in fields):
+        from osmodel.kernel.scenario import LAUNCH_RANGES  # the scenario loader's bounds
+
+        per_job = [(option, name, numbers(text, option, minimum=LAUNCH_RANGES[name][0],
+                                          maximum=LAUNCH_RANGES[name][1]))
+                   for option, name, text in fields if text is not None]
     return Workload(jobs_from(steps, arrival_list, per_job, io_costs=costs),
                     mixed=bool(processes))
 
@@ -247,7 +255,7 @@ def schedule(
     if solve and seed is None:
         raise fail("--solve prints the answers of a quiz: give --seed N too (without --seed, "
                    "the answers are printed anyway)")
-    if seed is not None and not INT64_MIN <= seed <= INT64_MAX:
+    if seed is not None and not -(1 << 63) <= seed < 1 << 63:  # the scenario's INT64 range
         raise fail("--seed must be a 64-bit integer (from -2^63 to 2^63 - 1)")
     try:
         options = policy_options(option)

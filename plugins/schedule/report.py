@@ -415,11 +415,13 @@ def _one_line(first: Any) -> Callable[[Any], str]:
             return "[" + ", ".join(map(text, value)) + "]"
         return words[value] if kind is bool or value is None else dumps(value)
 
+    integers = all(kind is int for kind in types)  # a job's row: %s of an int is str(int)
+
     def line(item: Any) -> str:
         if item.__class__ is dict and list(item) == keys:
             values = tuple(item.values())
             if tuple(map(type, values)) == types:
-                return template % tuple(map(one, values))
+                return template % (values if integers else tuple(map(one, values)))
         return dumps(item)
 
     return line

@@ -21,13 +21,14 @@ from attrs import define, field, frozen
 
 from osmodel.kernel.errors import OsmodelError
 from osmodel.kernel.events import Recorder
+from osmodel.kernel.guard import guarded
 from osmodel.kernel.hookspecs import hookimpl
 from osmodel.kernel.kernel import Kernel
 from osmodel.kernel.manager import PluginManager
 from osmodel.kernel.render import table, wrap
 from osmodel.kernel.report import build_report, structure_lines
 from osmodel.kernel.scenario import Scenario
-from osmodel.kernel.simulation import Simulation, guarded, simulate
+from osmodel.kernel.simulation import Simulation, simulate
 
 from .hooks import KINDS
 from .intervals import Interval, state_intervals
