@@ -100,7 +100,7 @@ def wrap(head: str, text: str, width: int | None, indent: str | None = None) -> 
     for n, part in enumerate(parts):
         part += ";" if n < len(parts) - 1 else ""
         units += [part] if len(part) <= room else part.split()
-    lines = [units[0]]
+    lines = [units[0] if units else ""]
     for unit in units[1:]:
         if len(lines[-1]) + 1 + len(unit) <= room:
             lines[-1] += " " + unit

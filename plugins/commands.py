@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -216,7 +216,9 @@ def perform(
     return sim
 
 
-def show(sim: Simulation, fmt: Format, *, show_trace: bool = True, wide: bool = False) -> None:
+def show(sim: Simulation, fmt: Format, *, show_trace: bool = True,
+         wide: bool = False) -> dict[str, Any]:
+    """Print the run's report as ``fmt`` asks; the report, for what is shown after it."""
     from osmodel.kernel.report import build_report
 
     report = build_report(sim)
@@ -224,6 +226,7 @@ def show(sim: Simulation, fmt: Format, *, show_trace: bool = True, wide: bool = 
         typer.echo(json.dumps(report, indent=2))
     else:
         typer.echo(render_text(sim, report, show_trace=show_trace, width=text_width(wide)))
+    return report
 
 
 def run(
@@ -281,9 +284,10 @@ def demo(
     except OsmodelError as error:
         raise fail(f"the {name} demo is broken: {error}") from None
     sim = perform(state, scenario, platform=name, record=fmt is Format.text and not no_trace)
-    show(sim, fmt, show_trace=not no_trace, wide=wide)
+    report = show(sim, fmt, show_trace=not no_trace, wide=wide)
     if fmt is Format.text:
-        typer.echo("\n".join(["", *parallel_lines(state, scenario, sim, text_width(wide))]))
+        typer.echo("\n".join(["", *parallel_lines(state, scenario, sim, report,
+                                                    text_width(wide))]))
 
 
 #: How many CPUs the demo's work is run on again, to show parallelism beside concurrency.
@@ -291,21 +295,21 @@ PARALLEL_CPUS = 4
 
 
 def parallel_lines(state: AppState, scenario: Scenario, one: Simulation,
-                   width: int | None) -> list[str]:
-    """The same scenario on PARALLEL_CPUS CPUs beside the run on its own machine: the
-    clock, the most processes running at once, and the turnaround."""
+                   report: dict[str, Any], width: int | None) -> list[str]:
+    """The same scenario on PARALLEL_CPUS CPUs beside the run on its own machine (``one``,
+    whose ``report`` is printed already): the clock, the most processes running at once,
+    the turnaround, the context switches."""
     from osmodel.kernel.render import table, wrap
     from osmodel.kernel.report import build_report
 
-    def row(sim: Simulation) -> list[object]:
-        summary = build_report(sim)["summary"]
+    def row(sim: Simulation, summary: dict[str, Any]) -> list[object]:
         sim.close()  # the platform's instance leaves the manager before the next run
         return [plural_cpus(sim.kernel.machine.cpus), sim.kernel.now, sim.watch.most_running,
                 summary["average"]["turnaround"], summary["context_switches"]]
 
-    rows = [row(one)]
-    rows.append(row(perform(state, scenario, platform=one.platform, cpus=PARALLEL_CPUS,
-                            record=False)))
+    rows = [row(one, report["summary"])]
+    many = perform(state, scenario, platform=one.platform, cpus=PARALLEL_CPUS, record=False)
+    rows.append(row(many, build_report(many)["summary"]))
     note = ("on one CPU the processes take turns (concurrency); on several, some run at the "
             "same time (parallelism), so the same work ends sooner only where processes "
             "were ready at once")

@@ -77,3 +77,8 @@ def test_the_legend_explains_the_switch_notation_once() -> None:
     assert out.index(SWITCH_LEGEND[0]) < out.index("context switch 1 -> 2")
     assert "read-only" in out and "open no files" in out and "saved to PCB" in out
     assert "open nothing" not in out and "== process table" in out
+
+
+def test_a_head_wider_than_the_width_with_blank_text_is_kept_whole() -> None:
+    head = "h" * 90
+    assert wrap(head, " " * 30, 50) == [head]
